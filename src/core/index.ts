@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+/** Core types with no I/O: digests, descriptors, media types, errors, limits, clock and logger ports. */
+export { CdError, ConfigError, isCdError } from "./errors.ts";
+export type { CdErrorOptions, ConfigErrorCode } from "./errors.ts";
+export { DigestError, digestAlgorithm, digestHex, digestOf, isDigest, parseDigest, sha256Of } from "./digest.ts";
+export type { Digest, DigestErrorCode } from "./digest.ts";
+export type { Descriptor, ImageIndex, ImageManifest } from "./descriptor.ts";
+export { MANIFEST_ACCEPT, MediaType, isIndexMediaType, isManifestMediaType } from "./media-types.ts";
+export { DEFAULT_LIMITS } from "./limits.ts";
+export type { Limits } from "./limits.ts";
+export { NOOP_LOGGER, SYSTEM_CLOCK } from "./ports.ts";
+export type { Clock, LogFields, Logger } from "./ports.ts";
