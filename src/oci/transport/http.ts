@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+import { OciError } from "../errors.ts";
+import { redactUrl } from "./redact.ts";
+
+/** A request as the transport sends it. Bodies that are streams cannot be replayed (no retry, no auth retry). */
+export interface HttpRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | ReadableStream<Uint8Array> | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A response; `body` is guarded by an idle timeout and must be consumed or cancelled. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: ReadableStream<Uint8Array> | null;
+  /** The URL that answered, after redirects. */
+  readonly url: string;
+}
+
+/** The network port: anything with the shape of global `fetch`. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/** Options of {@link createHttpTransport}. */
+export interface HttpTransportOptions {
+  readonly fetch?: FetchLike;
+  /** Time to response headers, and the longest pause between body chunks. */
+  readonly requestTimeoutMs?: number;
+  readonly userAgent?: string;
+  readonly maxRedirects?: number;
+}
+
+/** One HTTP exchange: timeouts, redirects without leaking credentials, typed network errors. No retries. */
+export type HttpTransport = (req: HttpRequest) => Promise<HttpResponse>;
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Creates the transport every registry request goes through. Redirects are followed by hand so that
+ * `Authorization` is dropped whenever the origin changes (distribution-spec: blobs may 307 to storage).
+ */
+export function createHttpTransport(opts: HttpTransportOptions = {}): HttpTransport {
+  const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
+  const timeoutMs = opts.requestTimeoutMs ?? 30_000;
+  const maxRedirects = opts.maxRedirects ?? 10;
+  return async (req) => {
+    let url = req.url;
+    let headers: Record<string, string> = { "user-agent": opts.userAgent ?? "ocisync", ...req.headers };
+    let method = req.method;
+    let body = req.body;
+    for (let hop = 0; ; hop++) {
+      const res = await sendOnce({ method, url, headers, body, signal: req.signal }, doFetch, timeoutMs);
+      if (!REDIRECTS.has(res.status)) return res;
+      const location = res.headers.get("location");
+      await res.body?.cancel().catch(() => undefined);
+      if (location === null || hop >= maxRedirects) {
+        throw new OciError({ code: "NETWORK_ERROR", message: `too many or broken redirects from ${redactUrl(req.url)}` });
+      }
+      const next = new URL(location, url);
+      if (next.origin !== new URL(url).origin) headers = withoutAuthorization(headers);
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === "POST")) {
+        method = method === "HEAD" ? "HEAD" : "GET";
+        body = undefined;
+      }
+      url = next.toString();
+    }
+  };
+}
+
+function withoutAuthorization(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).filter(([k]) => k.toLowerCase() !== "authorization"));
+}
+
+async function sendOnce(req: HttpRequest, doFetch: FetchLike, timeoutMs: number): Promise<HttpResponse> {
+  const ctl = new AbortController();
+  const signal = req.signal ? AbortSignal.any([req.signal, ctl.signal]) : ctl.signal;
+  let timer = setTimeout(() => { ctl.abort(); }, timeoutMs);
+  const init: RequestInit & { duplex?: "half" } = {
+    method: req.method,
+    headers: req.headers ?? {},
+    redirect: "manual",
+    signal,
+  };
+  if (req.body !== undefined) {
+    init.body = req.body as BodyInit;
+    if (req.body instanceof ReadableStream) init.duplex = "half";
+  }
+  let res: Response;
+  try {
+    res = await doFetch(req.url, init);
+  } catch (err) {
+    clearTimeout(timer);
+    throw networkError(err, req, ctl.signal.aborted, timeoutMs);
+  }
+  clearTimeout(timer);
+  const source = res.body;
+  if (source === null) return { status: res.status, headers: res.headers, body: null, url: res.url || req.url };
+  const reader = source.getReader();
+  const guarded = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      timer = setTimeout(() => { ctl.abort(); }, timeoutMs);
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (err) {
+        controller.error(networkError(err, req, ctl.signal.aborted, timeoutMs));
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async cancel(reason) {
+      clearTimeout(timer);
+      await reader.cancel(reason).catch(() => undefined);
+    },
+  });
+  return { status: res.status, headers: res.headers, body: guarded, url: res.url || req.url };
+}
+
+function networkError(err: unknown, req: HttpRequest, timedOut: boolean, timeoutMs: number): Error {
+  if (req.signal?.aborted === true) {
+    const reason: unknown = req.signal.reason;
+    return reason instanceof Error ? reason : new OciError({ code: "TIMEOUT", message: "operation cancelled" });
+  }
+  const target = `${req.method} ${redactUrl(req.url)}`;
+  if (timedOut) {
+    return new OciError({
+      code: "TIMEOUT",
+      message: `timeout: ${target} made no progress for ${timeoutMs} ms`,
+      retryable: true,
+      cause: err,
+    });
+  }
+  if (err instanceof OciError) return err;
+  return new OciError({
+    code: "NETWORK_ERROR",
+    message: `network error: ${target} failed: ${describe(err)}`,
+    retryable: true,
+    cause: err,
+  });
+}
+
+function describe(err: unknown): string {
+  const cause: unknown = err instanceof Error ? err.cause : undefined;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === "string" ? `${code} ${cause.message}` : cause.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
