@@ -30,17 +30,34 @@ interface Row {
   readonly input: string;
   readonly api: string;
   readonly valid: boolean;
-  readonly args?: { readonly tag?: string; readonly digest?: string; readonly pattern?: string; readonly parse?: string };
+  readonly args?: {
+    readonly tag?: string;
+    readonly digest?: string;
+    readonly pattern?: string;
+    readonly parse?: string;
+  };
   readonly error?: string;
   readonly message?: string;
   readonly [field: string]: unknown;
 }
 
 /** Fields of a row that are results (the rest are inputs and provenance). */
-const RESULT_FIELDS = ["domain", "path", "repository", "tag", "digest", "string", "normalized", "familiar", "reftype", "match"];
+const RESULT_FIELDS = [
+  "domain",
+  "path",
+  "repository",
+  "tag",
+  "digest",
+  "string",
+  "normalized",
+  "familiar",
+  "reftype",
+  "match",
+];
 
 type Fields = Readonly<Record<string, unknown>>;
-type Outcome = { readonly valid: true; readonly fields: Fields } | { readonly valid: false; readonly error?: unknown };
+type Outcome =
+  { readonly valid: true; readonly fields: Fields } | { readonly valid: false; readonly error?: unknown };
 
 const CORPUS_DIR = new URL("../../../../shared/conformance/reference/", import.meta.url);
 
@@ -50,7 +67,10 @@ function loadCorpus(file: string): readonly Row[] {
   try {
     text = readFileSync(url, "utf8");
   } catch (err) {
-    throw new Error(`reference conformance corpus ${url.pathname} is missing (shared/conformance/reference)`, { cause: err });
+    throw new Error(
+      `reference conformance corpus ${url.pathname} is missing (shared/conformance/reference)`,
+      { cause: err },
+    );
   }
   const rows = JSON.parse(text) as unknown;
   assert.ok(Array.isArray(rows), `${file} is not a JSON array`);
@@ -58,12 +78,20 @@ function loadCorpus(file: string): readonly Row[] {
 }
 
 function namedFields(ref: NamedReference): Fields {
-  return { domain: ref.domain, path: ref.path, repository: referenceName(ref), tag: ref.tag, digest: ref.digest };
+  return {
+    domain: ref.domain,
+    path: ref.path,
+    repository: referenceName(ref),
+    tag: ref.tag,
+    digest: ref.digest,
+  };
 }
 
 function normalizedFields(ref: NamedReference | string): Fields {
   if (typeof ref === "string") return { normalized: ref, familiar: ref, reftype: "digest" };
-  const reftype = [ref.tag === undefined ? "" : "tagged", ref.digest === undefined ? "" : "digested"].filter(Boolean).join("+");
+  const reftype = [ref.tag === undefined ? "" : "tagged", ref.digest === undefined ? "" : "digested"]
+    .filter(Boolean)
+    .join("+");
   return {
     normalized: referenceString(ref),
     familiar: familiarString(ref),
@@ -75,7 +103,8 @@ function normalizedFields(ref: NamedReference | string): Fields {
 
 /** `WithTag` applies the digest first, then the tag; `WithDigest` the other way round (see README). */
 function build(row: Row): string {
-  const named = row.args?.parse === "ParseNormalizedNamed" ? parseNormalizedNamed(row.input) : withName(row.input);
+  const named =
+    row.args?.parse === "ParseNormalizedNamed" ? parseNormalizedNamed(row.input) : withName(row.input);
   const { tag, digest } = row.args ?? {};
   let ref = named;
   if (row.api === "WithTag") {
@@ -154,7 +183,10 @@ function check(row: Row, want: Row): void {
     assert.equal(err.reason, want.error);
     assert.equal(err.detail, want.message ?? want.error);
     const what = row.api === "FamiliarMatch" ? "pattern" : "reference";
-    assert.ok(err.message.startsWith(`invalid ${what} ${JSON.stringify(err.input)}: ${want.error ?? ""}`), err.message);
+    assert.ok(
+      err.message.startsWith(`invalid ${what} ${JSON.stringify(err.input)}: ${want.error ?? ""}`),
+      err.message,
+    );
     if (!["WithTag", "WithDigest", "FamiliarMatch"].includes(row.api)) assert.equal(err.input, row.input);
     return;
   }
@@ -164,7 +196,8 @@ function check(row: Row, want: Row): void {
       assert.deepEqual(got.fields[field], want[field], field);
     }
   }
-  if (row.api === "Parse" || row.api === "Field.UnmarshalText") assert.equal(referenceString(parse(row.input)), row.input);
+  if (row.api === "Parse" || row.api === "Field.UnmarshalText")
+    assert.equal(referenceString(parse(row.input)), row.input);
 }
 
 /**
@@ -174,7 +207,15 @@ function check(row: Row, want: Row): void {
 function informative(row: Row): Row | undefined {
   if (row.api !== "Parse" || !row.input.startsWith("validname@sha512:")) return undefined;
   const digest = row.input.slice("validname@".length);
-  return { input: row.input, api: row.api, valid: true, domain: "", path: "validname", repository: "validname", digest };
+  return {
+    input: row.input,
+    api: row.api,
+    valid: true,
+    domain: "",
+    path: "validname",
+    repository: "validname",
+    digest,
+  };
 }
 
 for (const file of ["parse.json", "normalize.json"]) {
@@ -203,7 +244,8 @@ describe("parseReference agrees with ParseNormalizedNamed", () => {
         if (!row.valid) {
           assert.throws(
             () => parseReference(s),
-            (err: unknown) => err instanceof InvalidReferenceError && err.reason === row.error && err.input === s,
+            (err: unknown) =>
+              err instanceof InvalidReferenceError && err.reason === row.error && err.input === s,
           );
           continue;
         }

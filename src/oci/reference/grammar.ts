@@ -87,7 +87,8 @@ export function isIdentifier(s: string): boolean {
  * follows the last `:` after the last `/`.
  */
 export function explainFormat(s: string): string | undefined {
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(s)) return "a reference has no URL scheme; write HOST/REPOSITORY[:TAG][@DIGEST]";
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(s))
+    return "a reference has no URL scheme; write HOST/REPOSITORY[:TAG][@DIGEST]";
   const at = s.indexOf("@");
   const rest = at < 0 ? s : s.slice(0, at);
   const digest = at < 0 ? undefined : s.slice(at + 1);
@@ -110,7 +111,8 @@ function explainName(name: string): string | undefined {
   if (name === "") return "the repository name is missing";
   if (matchNameGrammar(name) !== undefined) return undefined;
   const parts = name.split("/");
-  if (parts.length === 1 && name.startsWith("[")) return "an IPv6 registry host must be followed by /REPOSITORY";
+  if (parts.length === 1 && name.startsWith("["))
+    return "an IPv6 registry host must be followed by /REPOSITORY";
   const first = parts[0] ?? "";
   const start = parts.length > 1 && isDomainAndPort(first) ? 1 : 0;
   for (const [i, part] of parts.entries()) {

@@ -4,7 +4,15 @@
  * form Flux uses, and `oci-layout://` targets. The implementation is split by concept across
  * this folder; this file is the surface that `oci/index.ts` re-exports.
  */
-export { parseReference, formatReference, registryHost, parseTarget, formatTarget, OCI_SCHEME, OCI_LAYOUT_SCHEME } from "./target.ts";
+export {
+  parseReference,
+  formatReference,
+  registryHost,
+  parseTarget,
+  formatTarget,
+  OCI_SCHEME,
+  OCI_LAYOUT_SCHEME,
+} from "./target.ts";
 export type { Reference, Target } from "./target.ts";
 export {
   NAME_TOTAL_LENGTH_MAX,

@@ -40,17 +40,26 @@ export function parse(s: string): NamedReference {
 export function parseAs(s: string, shown: string): NamedReference {
   const m = matchReferenceGrammar(s);
   if (m === undefined) {
-    if (s === "") throw new InvalidReferenceError({ input: shown, reason: "repository name must have at least one component" });
+    if (s === "")
+      throw new InvalidReferenceError({
+        input: shown,
+        reason: "repository name must have at least one component",
+      });
     if (matchReferenceGrammar(s.toLowerCase()) !== undefined) {
       throw new InvalidReferenceError({ input: shown, reason: "repository name must be lowercase" });
     }
-    throw new InvalidReferenceError({ input: shown, reason: "invalid reference format", hint: explainFormat(s) });
+    throw new InvalidReferenceError({
+      input: shown,
+      reason: "invalid reference format",
+      hint: explainFormat(s),
+    });
   }
   const name = matchNameGrammar(m.name) ?? { domain: "", path: m.name };
   checkPathLength(name.path, shown);
   if (m.digest !== undefined) {
     const problem = digestProblem(m.digest);
-    if (problem !== undefined) throw new InvalidReferenceError({ input: shown, reason: problem, hint: DIGEST_HINT });
+    if (problem !== undefined)
+      throw new InvalidReferenceError({ input: shown, reason: problem, hint: DIGEST_HINT });
   }
   return namedReference(name.domain, name.path, m.tag, m.digest);
 }
@@ -62,7 +71,11 @@ export function parseAs(s: string, shown: string): NamedReference {
 export function withName(name: string): NamedReference {
   const m = matchNameGrammar(name);
   if (m === undefined) {
-    throw new InvalidReferenceError({ input: name, reason: "invalid reference format", hint: explainFormat(name) });
+    throw new InvalidReferenceError({
+      input: name,
+      reason: "invalid reference format",
+      hint: explainFormat(name),
+    });
   }
   checkPathLength(m.path, name);
   return namedReference(m.domain, m.path);

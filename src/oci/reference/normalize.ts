@@ -77,7 +77,11 @@ export function parseNamed(s: string): NamedReference {
   const ref = parseNormalizedNamed(s);
   const canonical = referenceString(ref);
   if (canonical !== s) {
-    throw new InvalidReferenceError({ input: s, reason: "repository name must be canonical", hint: `write ${canonical}` });
+    throw new InvalidReferenceError({
+      input: s,
+      reason: "repository name must be canonical",
+      hint: `write ${canonical}`,
+    });
   }
   return ref;
 }

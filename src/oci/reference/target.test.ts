@@ -173,7 +173,12 @@ const targets: { name: string; input: string; want: Target; formatted: string }[
     want: { kind: "registry", ref: { registry: "localhost:5000", repository: "app" } },
     formatted: "oci://localhost:5000/app",
   },
-  { name: "relative layout", input: "oci-layout://out", want: { kind: "layout", dir: "out" }, formatted: "oci-layout://out" },
+  {
+    name: "relative layout",
+    input: "oci-layout://out",
+    want: { kind: "layout", dir: "out" },
+    formatted: "oci-layout://out",
+  },
   {
     name: "absolute layout with tag",
     input: "oci-layout:///tmp/x/layout:v1.2",
@@ -228,14 +233,19 @@ const badTargets: { name: string; input: string; reason: string }[] = [
   { name: "bad tag", input: "oci-layout://out:.v1", reason: "invalid tag format" },
   { name: "bad digest", input: "oci-layout://out@sha256:abc", reason: "invalid checksum digest length" },
   { name: "unknown algorithm", input: `oci-layout://out@md5:${HEX}`, reason: "unsupported digest algorithm" },
-  { name: "registry side still checked", input: "oci://ghcr.io/Acme/app", reason: "repository name must be lowercase" },
+  {
+    name: "registry side still checked",
+    input: "oci://ghcr.io/Acme/app",
+    reason: "repository name must be lowercase",
+  },
 ];
 
 for (const c of badTargets) {
   test(`parseTarget rejects: ${c.name}`, () => {
     assert.throws(
       () => parseTarget(c.input),
-      (err: unknown) => err instanceof InvalidReferenceError && err.reason === c.reason && err.input === c.input,
+      (err: unknown) =>
+        err instanceof InvalidReferenceError && err.reason === c.reason && err.input === c.input,
     );
   });
 }

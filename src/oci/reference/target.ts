@@ -41,7 +41,8 @@ const DOCKER_HUB_API_HOST = "registry-1.docker.io";
  */
 export function parseReference(s: string): Reference {
   const rest = s.startsWith(OCI_SCHEME) ? s.slice(OCI_SCHEME.length) : s;
-  if (rest === "") throw new InvalidReferenceError({ input: s, reason: "repository name must have at least one component" });
+  if (rest === "")
+    throw new InvalidReferenceError({ input: s, reason: "repository name must have at least one component" });
   rejectOtherSchemes(rest, s);
   const named = parseNormalizedAs(rest, s);
   return {
@@ -90,7 +91,12 @@ export function parseTarget(s: string): Target {
   if (colon < segStart) return { kind: "layout", dir: checkLayoutDir(body, s) };
   const dir = checkLayoutDir(body.slice(0, colon), s);
   const tag = body.slice(colon + 1);
-  if (!isTag(tag)) throw new InvalidReferenceError({ input: s, reason: "invalid tag format", hint: explainFormat(`x:${tag}`) });
+  if (!isTag(tag))
+    throw new InvalidReferenceError({
+      input: s,
+      reason: "invalid tag format",
+      hint: explainFormat(`x:${tag}`),
+    });
   return { kind: "layout", dir, tag };
 }
 
@@ -117,7 +123,11 @@ function rejectOtherSchemes(rest: string, shown: string): void {
 
 function checkLayoutDir(dir: string, shown: string): string {
   if (dir === "") {
-    throw new InvalidReferenceError({ input: shown, reason: "missing layout directory", hint: "write oci-layout://DIR[:TAG|@DIGEST]" });
+    throw new InvalidReferenceError({
+      input: shown,
+      reason: "missing layout directory",
+      hint: "write oci-layout://DIR[:TAG|@DIGEST]",
+    });
   }
   const lastSegment = dir.slice(dir.lastIndexOf("/") + 1);
   if (/[:@]/.test(lastSegment)) {
@@ -132,6 +142,7 @@ function checkLayoutDir(dir: string, shown: string): string {
 
 function layoutDigest(d: string, shown: string): Digest {
   const problem = digestProblem(d);
-  if (problem !== undefined) throw new InvalidReferenceError({ input: shown, reason: problem, hint: DIGEST_HINT });
+  if (problem !== undefined)
+    throw new InvalidReferenceError({ input: shown, reason: problem, hint: DIGEST_HINT });
   return parseDigest(d);
 }
