@@ -20,7 +20,8 @@ export type Fault =
   | { kind: "truncate"; afterBytes: number } // real headers (and Content-Length), then N body bytes, then close
   | { kind: "corrupt" } // flip body bytes, keep the length and headers
   | { kind: "status"; status: number; retryAfter?: string; body?: string } // answer without forwarding
-  | { kind: "stall"; ms?: number }; // accept and never answer, or answer normally after `ms`
+  | { kind: "stall"; ms?: number } // accept and never answer, or answer normally after `ms`
+  | { kind: "redirect"; to: (path: string) => string }; // 307 to another URL (object storage, another host)
 
 /** A fault and the requests it applies to. */
 export interface FaultRule {
@@ -42,6 +43,8 @@ export interface ProxiedRequest {
   url: string;
   /** The fault applied, if any. */
   fault?: Fault["kind"];
+  /** Whether the request carried an `Authorization` header (never its value). */
+  authorization: boolean;
 }
 
 /** A running fault proxy. */
@@ -222,7 +225,7 @@ export async function startFaultProxy(target: { readonly url: string }): Promise
     const method = req.method ?? "GET";
     const path = url.split("?")[0] ?? url;
     const fault = pickFault(method, path);
-    const rec: ProxiedRequest = { method, path, status: 0, url };
+    const rec: ProxiedRequest = { method, path, status: 0, url, authorization: req.headers.authorization !== undefined };
     if (fault !== undefined) rec.fault = fault.kind;
     requests.push(rec);
     switch (fault?.kind) {
@@ -232,6 +235,11 @@ export async function startFaultProxy(target: { readonly url: string }): Promise
       case "status":
         req.resume();
         respondWith(res, rec, fault);
+        return;
+      case "redirect":
+        req.resume();
+        rec.status = 307;
+        res.writeHead(307, { location: fault.to(url) }).end();
         return;
       case "stall": {
         if (fault.ms === undefined) return; // held open until the client gives up or stop() closes it

@@ -147,10 +147,17 @@ export class Authorizer {
   }
 }
 
+/** Union of scopes, each with its actions sorted (2.8.2 challenges say `push,pull` or `pull,push` at random). */
 function mergeScopes(hinted: readonly string[], challenged: string | undefined): string[] {
-  const out = new Set(hinted);
-  for (const s of (challenged ?? "").split(" ")) if (s !== "") out.add(s);
+  const out = new Set(hinted.map(canonicalScope));
+  for (const s of (challenged ?? "").split(" ")) if (s !== "") out.add(canonicalScope(s));
   return [...out];
+}
+
+function canonicalScope(scope: string): string {
+  const at = scope.lastIndexOf(":");
+  if (at < 0) return scope;
+  return `${scope.slice(0, at)}:${scope.slice(at + 1).split(",").sort().join(",")}`;
 }
 
 /** Loopback, private, link-local and unique-local IP literals, and `localhost`. */
