@@ -22,5 +22,15 @@ export { dockerConfigCredentials, loadDockerConfig, parseDockerConfig, runCreden
 export type { CredentialHelperRunner, DockerConfig } from "./auth/docker-config.ts";
 export { kubeSecretCredentials } from "./auth/kube-secret.ts";
 export type { SecretLike } from "./auth/kube-secret.ts";
-export { formatReference, formatTarget, parseReference, parseTarget, registryHost } from "./reference/index.ts";
-export type { Reference, Target } from "./reference/index.ts";
+export {
+  InvalidReferenceError,
+  OCI_LAYOUT_SCHEME,
+  OCI_SCHEME,
+  formatReference,
+  formatTarget,
+  isInvalidReferenceError,
+  parseReference,
+  parseTarget,
+  registryHost,
+} from "./reference/index.ts";
+export type { Reference, ReferenceErrorReason, Target } from "./reference/index.ts";
