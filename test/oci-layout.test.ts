@@ -18,7 +18,7 @@ async function skopeo(...args: string[]): Promise<string> {
   try {
     return (await run("skopeo", args, { maxBuffer: 16 * 1024 * 1024 })).stdout;
   } catch (err) {
-    throw new Error(`skopeo ${args.join(" ")} failed (is skopeo installed? npm run setup-system): ${String(err)}`);
+    throw new Error(`skopeo ${args.join(" ")} failed (is skopeo installed? npm run setup-system)`, { cause: err });
   }
 }
 
