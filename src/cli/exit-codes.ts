@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+import { isCdError } from "../core/index.ts";
+
+/** Exit codes (DESIGN.md §6): documented in README.md and stable. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+} as const;
+
+const USAGE_CODES = new Set(["INVALID_ARGUMENT", "INVALID_CONFIG", "INVALID_REFERENCE", "INVALID_SEMVER", "INVALID_FILTER", "INVALID_DIGEST", "UNSUPPORTED_DIGEST"]);
+
+/** The exit code for an error: bad input is a usage error (2), everything else a failure (1). */
+export function exitCodeOf(err: unknown): number {
+  return isCdError(err) && USAGE_CODES.has(err.code) ? ExitCode.usage : ExitCode.failure;
+}
