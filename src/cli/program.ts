@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Command, CommanderError, Option } from "commander";
 import { parseDuration } from "./duration.ts";
-import { runResolve } from "./commands/resolve.ts";
-import { runTags } from "./commands/tags.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CliIo, CommandContext, GlobalFlags, OutputFormat } from "./io.ts";
 
@@ -30,7 +28,10 @@ function globalsOf(raw: RawGlobals): GlobalFlags {
   };
 }
 
-/** Builds the command tree; `run` receives the chosen command's runner and its flags. */
+/**
+ * Builds the command tree; `run` receives the chosen command's runner and its flags. Command modules are
+ * imported when their command runs, so start-up loads only what the command needs.
+ */
 export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner) => Promise<number>): { program: Command; result: () => number } {
   let code: number = ExitCode.ok;
   const program = new Command()
@@ -57,7 +58,7 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .command("tags")
     .description("list the tags of a repository or OCI image layout")
     .argument("<url>", "oci://REGISTRY/REPO, REGISTRY/REPO or oci-layout://DIR")
-    .action(action((cmd) => (ctx) => runTags(String(cmd.args[0]), ctx)));
+    .action(action((cmd) => async (ctx) => (await import("./commands/tags.ts")).runTags(String(cmd.args[0]), ctx)));
 
   program
     .command("resolve")
@@ -69,8 +70,9 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .option("--digest <digest>", "a digest (spec.ref.digest)")
     .option("--explain", "list every tag and why it was or was not selected")
     .action(
-      action((cmd) => (ctx) => {
+      action((cmd) => async (ctx) => {
         const o = cmd.opts<{ tag?: string; semver?: string; semverFilter?: string; digest?: string; explain?: boolean }>();
+        const { runResolve } = await import("./commands/resolve.ts");
         return runResolve(String(cmd.args[0]), { ...o, explain: o.explain === true }, ctx);
       }),
     );
