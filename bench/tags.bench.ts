@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// `ocisync tags` vs `skopeo list-tags` on a 10,000-tag repository on the local registry.
+// `ocisync tags` and `ocisync resolve --semver` vs `skopeo list-tags` on a 10,000-tag repository on the
+// local registry (issues 2 and 4).
 // Run: node bench/tags.bench.ts [--tags 10000] [--runs 7]
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
@@ -35,6 +36,11 @@ try {
     await measure("ocisync tags", process.execPath, [bin, "tags", "--plain-http", "-o", "json", `oci://${url}`], runs),
     await measure("skopeo list-tags", "skopeo", ["list-tags", "--tls-verify=false", `docker://${url}`], runs),
   ];
+  const resolveSets = [
+    await measure("ocisync resolve --semver", process.execPath, [bin, "resolve", "--plain-http", "-o", "json", `oci://${url}`, "--semver", ">=1.0.0"], runs),
+    await measure("skopeo list-tags", "skopeo", ["list-tags", "--tls-verify=false", `docker://${url}`], runs),
+  ];
+  report(`resolve --semver over ${count} tags (list + select + HEAD) vs skopeo listing alone`, resolveSets);
   report(`list ${count} tags (wall time and peak memory per process)`, sets);
   const startup = [
     await measure("ocisync --version", process.execPath, [bin, "--version"], runs),
