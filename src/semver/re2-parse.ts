@@ -40,7 +40,6 @@ class Parser {
   readonly cps: number[];
   pos = 0;
   flags: Flags = { i: false, m: false, s: false };
-  readonly names = new Set<string>();
 
   constructor(src: string) {
     this.src = src;
@@ -67,7 +66,8 @@ class Parser {
   parseConcat(): Re2Node {
     const xs: Re2Node[] = [];
     for (let c = this.peek(); c !== undefined && c !== 124 && c !== 41; c = this.peek()) {
-      const atom = this.parseAtom();
+      // A flag group like `(?i)` adds no node; as in Go, a repetition after it applies to the atom before.
+      const atom = this.parseAtom() ?? xs.pop();
       const quantified = this.parseRepeat(atom);
       if (quantified !== undefined) xs.push(quantified);
     }
@@ -145,8 +145,6 @@ class Parser {
       if (named !== null) {
         const name = named[1] ?? "";
         if (!/^\w+$/.test(name)) throw err("invalid named capture", `(${named[0]}`);
-        if (this.names.has(name)) throw err("duplicate capture group name", name);
-        this.names.add(name);
         this.pos += named[0].length;
       } else if (this.parseFlags(start)) {
         return undefined;
@@ -162,7 +160,7 @@ class Parser {
   /** `(?flags)` (returns true: no node) or `(?flags:` (returns false, flags scoped to the group). */
   parseFlags(start: number): boolean {
     const m = /^\?([imsU]*)(?:-([imsU]*))?([:)])/.exec(this.rest(16));
-    if (m === null || (m[1] === "" && m[2] === undefined && m[3] === ")") || m[2] === "") {
+    if (m === null || m[2] === "") {
       throw err("invalid or unsupported Perl syntax", String.fromCodePoint(...this.cps.slice(start, this.pos + 2)));
     }
     for (const f of m[1] ?? "") if (f !== "U") this.flags[f as keyof Flags] = true;
@@ -185,10 +183,6 @@ class Parser {
       this.pos += Array.from(text).length + (end < 0 ? 0 : 2);
       const xs = Array.from(text, (ch) => this.literal(ch.codePointAt(0) ?? 0));
       return xs.length === 1 ? (xs[0] as Re2Node) : { k: "cat", xs };
-    }
-    if (c === 67) {
-      this.pos++;
-      return { k: "char", cls: charClass(() => true) };
     }
     const e = this.parseEscape();
     if (typeof e === "number") return this.literal(e);
