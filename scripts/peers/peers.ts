@@ -66,7 +66,9 @@ export function cacheRoot(): string {
 }
 
 export function expand(template: string, pin: Pin): string {
-  return template.replaceAll("{versionNoV}", pin.version.replace(/^v/, "")).replaceAll("{version}", pin.version);
+  return template
+    .replaceAll("{versionNoV}", pin.version.replace(/^v/, ""))
+    .replaceAll("{version}", pin.version);
 }
 
 /** The string the peer's version command must print. */
@@ -102,12 +104,17 @@ function findGo(): string {
   const explicit = process.env["OCISYNC_GO"];
   const candidates = [
     ...(explicit !== undefined && explicit !== "" ? [explicit] : []),
-    ...(process.env["PATH"] ?? "").split(delimiter).filter((d) => d !== "").map((d) => join(d, "go")),
+    ...(process.env["PATH"] ?? "")
+      .split(delimiter)
+      .filter((d) => d !== "")
+      .map((d) => join(d, "go")),
     "/usr/local/go/bin/go",
   ];
   const found = candidates.find((c) => existsSync(c));
   if (found === undefined) {
-    throw new Error("peers: the go command is missing (looked on PATH and in /usr/local/go/bin); install Go 1.26+");
+    throw new Error(
+      "peers: the go command is missing (looked on PATH and in /usr/local/go/bin); install Go 1.26+",
+    );
   }
   goPath = found;
   return found;
@@ -152,11 +159,17 @@ export function run(
   });
 }
 
-async function runOk(cmd: string, args: readonly string[], opts: Parameters<typeof run>[2] = {}): Promise<RunResult> {
+async function runOk(
+  cmd: string,
+  args: readonly string[],
+  opts: Parameters<typeof run>[2] = {},
+): Promise<RunResult> {
   const r = await run(cmd, args, opts);
   if (r.code !== 0) {
     const tail = r.stderr.trim().split("\n").slice(-30).join("\n");
-    throw new Error(`${cmd} ${args.join(" ")} exited ${r.code}${opts.cwd === undefined ? "" : ` (in ${opts.cwd})`}:\n${tail}`);
+    throw new Error(
+      `${cmd} ${args.join(" ")} exited ${r.code}${opts.cwd === undefined ? "" : ` (in ${opts.cwd})`}:\n${tail}`,
+    );
   }
   return r;
 }
@@ -246,7 +259,14 @@ export function parseGoMod(text: string): GoMod {
 
 /** The go.mod of a throwaway module that builds `pin.package` with the upstream replace directives kept. */
 export function throwawayGoMod(pin: Pin, upstream: GoMod): string {
-  const lines = ["module ocisync.local/peer-build", "", `go ${upstream.go ?? "1.26.0"}`, "", `require ${pin.module} ${pin.version}`, ""];
+  const lines = [
+    "module ocisync.local/peer-build",
+    "",
+    `go ${upstream.go ?? "1.26.0"}`,
+    "",
+    `require ${pin.module} ${pin.version}`,
+    "",
+  ];
   const replaces: string[] = [];
   for (const [mod, target] of [...upstream.replaces].sort(([a], [b]) => a.localeCompare(b))) {
     if (target.startsWith("./") || target.startsWith("../")) {
@@ -323,7 +343,9 @@ async function build(name: string, pin: Pin, log: Log): Promise<void> {
   const env = goEnv(pin);
   const dir = peerDir(name, pin);
   const started = performance.now();
-  log(`peers: building ${name} ${pin.version} from ${pin.package} with ${goVer} (cold builds take minutes; kube-apiserver the longest)`);
+  log(
+    `peers: building ${name} ${pin.version} from ${pin.package} with ${goVer} (cold builds take minutes; kube-apiserver the longest)`,
+  );
   await mkdir(dir, { recursive: true });
   const ldflags = ["-s", "-w", ...pin.ldflags.map((f) => expand(f, pin))].join(" ");
   const tmpBin = join(dir, `.${pin.binary}.tmp-${process.pid}`);
@@ -331,7 +353,8 @@ async function build(name: string, pin: Pin, log: Log): Promise<void> {
   const info = JSON.parse(
     (await runOk(go, ["mod", "download", "-json", `${pin.module}@${pin.version}`], { env, log })).stdout,
   ) as { GoMod?: string };
-  if (info.GoMod === undefined) throw new Error(`peers: go mod download gave no go.mod for ${pin.module}@${pin.version}`);
+  if (info.GoMod === undefined)
+    throw new Error(`peers: go mod download gave no go.mod for ${pin.module}@${pin.version}`);
   const upstream = parseGoMod(await readFile(info.GoMod, "utf8"));
 
   if (upstream.replaces.size === 0 && upstream.excludes === 0) {
@@ -356,7 +379,11 @@ async function build(name: string, pin: Pin, log: Log): Promise<void> {
     );
     const modEnv = { ...env, GOFLAGS: "-mod=mod" };
     await runOk(go, ["mod", "tidy"], { cwd: work, env: modEnv, log });
-    await runOk(go, ["build", "-trimpath", `-ldflags=${ldflags}`, "-o", tmpBin, pin.package], { cwd: work, env: modEnv, log });
+    await runOk(go, ["build", "-trimpath", `-ldflags=${ldflags}`, "-o", tmpBin, pin.package], {
+      cwd: work,
+      env: modEnv,
+      log,
+    });
   }
   await rename(tmpBin, join(dir, pin.binary));
   const seconds = Math.round((performance.now() - started) / 100) / 10;
@@ -387,7 +414,9 @@ export async function buildAll(log: Log = stderrLog): Promise<Record<string, str
 export async function versionOutput(name: string): Promise<string> {
   const pin = getPin(name);
   const bin = await ensurePeer(name);
-  const r = await run(bin, pin.versionArgs, { env: { ...process.env, HOME: process.env["HOME"] ?? homedir() } });
+  const r = await run(bin, pin.versionArgs, {
+    env: { ...process.env, HOME: process.env["HOME"] ?? homedir() },
+  });
   if (r.code !== 0) throw new Error(`${bin} ${pin.versionArgs.join(" ")} exited ${r.code}: ${r.stderr}`);
   return `${r.stdout}${r.stderr}`;
 }
