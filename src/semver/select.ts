@@ -128,11 +128,13 @@ function explainTags(ctx: Context, best: number, bestVersion: Version | undefine
       const why = tag === winner ? "listed twice" : "the lexically smallest tag wins";
       return { tag, verdict: "lost-tie", ...version, reason: `lost a tie to ${winner} (same version ${winnerVersion}; ${why})` };
     }
-    return { tag, verdict: "superseded", ...version, reason: `in range, but ${winner} (${winnerVersion}) is higher` };
+    const higher = winner === winnerVersion ? winner : `${winner} (${winnerVersion})`;
+    return { tag, verdict: "superseded", ...version, reason: `in range, but ${higher} is higher` };
   });
   if (ties > 0 && best >= 0) {
     const sel = verdicts[best];
-    if (sel !== undefined) verdicts[best] = { ...sel, reason: `${sel.reason ?? ""}; won a tie against ${ties} other tag(s): the lexically smallest tag wins` };
+    const others = ties === 1 ? "1 other tag" : `${ties} other tags`;
+    if (sel !== undefined) verdicts[best] = { ...sel, reason: `${sel.reason ?? ""}; won a tie against ${others} (the lexically smallest tag wins)` };
   }
   return verdicts;
 }
