@@ -71,11 +71,13 @@ describe("ocisync tags / resolve (process)", () => {
   });
 
   test("wrong credentials: unauthorized naming registry and repository, exit 1, no secret", async () => {
-    const r = await ocisync(["tags", "--plain-http", "--creds", `${basic.username ?? ""}:hunter2-wrong`, `oci://${basic.host}/team/app`]);
+    const r = await ocisync(["tags", "--verbose", "--plain-http", "--creds", `${basic.username ?? ""}:hunter2-wrong`, `oci://${basic.host}/team/app`]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /unauthorized/);
     assert.match(r.stderr, new RegExp(`registry ${basic.host.replaceAll(".", "\\.")}, repository team/app`));
     assert.doesNotMatch(r.stderr + r.stdout, /hunter2-wrong/);
+    assert.doesNotMatch(r.stderr, new RegExp(Buffer.from(`${basic.username ?? ""}:hunter2-wrong`).toString("base64")));
+    assert.match(r.stderr, /debug registry request method=GET/); // --verbose did log the request
   });
 
   test("credentials from --docker-config", async () => {
@@ -117,6 +119,6 @@ describe("ocisync tags / resolve (process)", () => {
     const tags = await ocisync(["tags", `oci-layout://${dir}`]);
     assert.equal(tags.stdout, "3.0.0\n");
     const r = await ocisync(["resolve", "-o", "json", `oci-layout://${dir}:3.0.0`]);
-    assert.equal(JSON.parse(r.stdout).revision, `3.0.0@${fx.manifest.desc.digest}`);
+    assert.equal((JSON.parse(r.stdout) as { revision: string }).revision, `3.0.0@${fx.manifest.desc.digest}`);
   });
 });

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { sha256Of, type Descriptor } from "../src/core/index.ts";
 import { OciClient, OciError, parseTarget, type Credential, type Repository } from "../src/oci/index.ts";
-import { artifactBytes, type ArtifactFixture } from "../src/testing/index.ts";
+import { FakeClock, artifactBytes, type ArtifactFixture } from "../src/testing/index.ts";
 import { startRegistry, type RegistryAuth, type TestRegistry } from "./support/registry.ts";
 
 function repoOn(reg: TestRegistry, name: string, cred?: Credential): Repository {
@@ -37,6 +37,11 @@ for (const auth of ["anonymous", "basic", "token"] satisfies RegistryAuth[]) {
       cred = reg.username === undefined ? undefined : { kind: "basic", username: reg.username, password: reg.password ?? "" };
     });
     after(() => reg.stop());
+
+    test("ping learns the auth scheme", async () => {
+      const client = new OciClient({ plainHttp: true });
+      assert.equal(await client.ping(reg.host), { anonymous: "none", basic: "basic", token: "bearer" }[auth]);
+    });
 
     test("push, list, resolve by HEAD, fetch manifest and blob", async () => {
       const repo = repoOn(reg, "team/app", cred);
@@ -127,6 +132,19 @@ for (const auth of ["anonymous", "basic", "token"] satisfies RegistryAuth[]) {
         for (let i = 0; i < 5; i++) await repo.tags();
         await repo.resolve("1.0.0");
         assert.equal(reg.tokenRequests, before);
+      });
+
+      test("an expired token is replaced", async () => {
+        const clock = new FakeClock(Date.now());
+        const client = new OciClient({ plainHttp: true, clock, credentials: { get: () => Promise.resolve(cred) } });
+        const repo = client.repository(parseTarget(`oci://${reg.host}/team/app`));
+        await repo.tags();
+        const first = reg.tokenRequests;
+        await repo.tags();
+        assert.equal(reg.tokenRequests, first);
+        clock.advance(301_000);
+        await repo.tags();
+        assert.equal(reg.tokenRequests, first + 1);
       });
 
       test("a pull-only user cannot push", async () => {

@@ -43,6 +43,11 @@ export class Authorizer {
     this.opts = opts;
   }
 
+  /** Remembers the challenge a host sent (from a ping), so later requests carry credentials up front. */
+  prime(host: string, challenge: Challenge): void {
+    this.challenges.set(host, challenge);
+  }
+
   /** Sends `req` with the right credentials, answering at most one challenge. */
   async send(req: AuthRequest): Promise<HttpResponse> {
     const host = new URL(req.url).host;

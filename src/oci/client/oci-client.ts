@@ -17,17 +17,25 @@ export class OciClient {
     this.opts = opts;
   }
 
+  /** Pings a registry (`GET /v2/`) and returns the auth scheme it asks for. */
+  ping(registry: string, signal?: AbortSignal): Promise<"none" | "basic" | "bearer"> {
+    return this.session(registry).ping(signal);
+  }
+
   /** The repository a target names (its tag or digest, if any, is for the caller to use). */
   repository(target: Target): Repository {
     if (target.kind === "layout") {
       return new LayoutRepository(target.dir, this.opts.limits === undefined ? {} : { limits: this.opts.limits });
     }
-    const { registry, repository } = target.ref;
+    return new RegistryRepository(this.session(target.ref.registry), target.ref.repository);
+  }
+
+  private session(registry: string): RegistrySession {
     let session = this.sessions.get(registry);
     if (session === undefined) {
       session = new RegistrySession(registry, this.opts);
       this.sessions.set(registry, session);
     }
-    return new RegistryRepository(session, repository);
+    return session;
   }
 }

@@ -2,6 +2,7 @@
 import { channel } from "node:diagnostics_channel";
 import { DEFAULT_LIMITS, NOOP_LOGGER, SYSTEM_CLOCK, type Clock, type Limits, type Logger } from "../../core/index.ts";
 import { Authorizer } from "../auth/authorizer.ts";
+import { parseChallenges, pickChallenge } from "../auth/challenge.ts";
 import { ANONYMOUS, type CredentialProvider } from "../auth/credentials.ts";
 import { registryHost } from "../reference/index.ts";
 import { createHttpTransport, type FetchLike, type HttpResponse, type HttpTransport } from "../transport/http.ts";
@@ -54,6 +55,7 @@ export class RegistrySession {
   readonly logger: Logger;
   private readonly retry: RetryPolicy;
   private readonly auth: Authorizer;
+  private readonly transport: HttpTransport;
 
   constructor(registry: string, opts: ClientOptions = {}) {
     this.registry = registry;
@@ -62,11 +64,11 @@ export class RegistrySession {
     this.clock = opts.clock ?? SYSTEM_CLOCK;
     this.logger = opts.logger ?? NOOP_LOGGER;
     this.retry = opts.retry ?? DEFAULT_RETRY;
-    const transport: HttpTransport = createHttpTransport({
+    const transport: HttpTransport = (this.transport = createHttpTransport({
       ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
       ...(opts.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: opts.requestTimeoutMs }),
       userAgent: opts.userAgent ?? "ocisync",
-    });
+    }));
     this.auth = new Authorizer({
       transport,
       credentials: opts.credentials ?? ANONYMOUS,
@@ -80,6 +82,32 @@ export class RegistrySession {
   /** Absolute URL for a registry path or a server-given location (relative locations resolve against the base). */
   urlFor(pathOrUrl: string): string {
     return new URL(pathOrUrl, this.baseUrl).toString();
+  }
+
+  /**
+   * `GET /v2/` (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#determining-support):
+   * checks that the host speaks the distribution API and learns its auth scheme, so the requests that follow
+   * carry credentials from the start (a streamed upload cannot answer a challenge).
+   */
+  async ping(signal?: AbortSignal): Promise<"none" | "basic" | "bearer"> {
+    const url = this.urlFor("/v2/");
+    return withRetry(
+      async () => {
+        const res = await this.transport({ method: "GET", url, signal });
+        if (res.status === 200) {
+          await discard(res);
+          return "none" as const;
+        }
+        const challenge = res.status === 401 ? pickChallenge(parseChallenges(res.headers.get("www-authenticate"))) : undefined;
+        if (challenge === undefined) {
+          throw await toRegistryError(res, { method: "GET", url, subject: `registry ${this.registry}`, errorBodyCap: this.limits.errorBodyBytes, now: this.clock.now() });
+        }
+        await discard(res);
+        this.auth.prime(new URL(url).host, challenge);
+        return challenge.scheme === "basic" ? ("basic" as const) : ("bearer" as const);
+      },
+      { policy: this.retry, clock: this.clock, signal },
+    );
   }
 
   /**
