@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Signatures: discovery (referrers, tag fallback, legacy `.sig`), cosign-compatible verification of sigstore
+ * bundles and legacy simple-signing layers (keyed and keyless), identity policy, trusted roots, and signing.
+ */
+export { VerifyError, aggregateFailures, isVerifyConfigError } from "./errors.ts";
+export type { SignatureFailure, SignatureFormat, VerifyErrorCode } from "./errors.ts";
+export { checkSignature, decodeStrictBase64, parsePublicKeys, publicKeyOf } from "./keys.ts";
+export type { KeyAlgorithm, PublicKey } from "./keys.ts";
+export { certificateIdentity, compileMatchers, matchIdentity } from "./identity.ts";
+export type { CertificateIdentity, IdentityMatch, IdentityMatcher } from "./identity.ts";
+export { PUBLIC_GOOD_TRUSTED_ROOT_URL, loadTrustedRoot, parseTrustedRoot, trustedRootFromPieces } from "./trusted-root.ts";
+export type { TrustPieces, TrustedRoot } from "./trusted-root.ts";
+export { COSIGN_SIGN_PREDICATE } from "./policy.ts";
+export type { VerifiedSignature, VerifyPolicy } from "./policy.ts";
+export { BUNDLE_V03_MEDIA_TYPE, verifyBundle } from "./bundle.ts";
+export type { BundleSubject } from "./bundle.ts";
+export { LegacyAnnotation, SIMPLE_SIGNING_MEDIA_TYPE, parsePemCertificates, verifyLegacyLayer } from "./legacy.ts";
+export type { LegacyLayer } from "./legacy.ts";
+export { verifyCandidates } from "./signatures.ts";
+export type { Candidate } from "./signatures.ts";
