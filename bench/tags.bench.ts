@@ -9,7 +9,9 @@ import { artifactBytes } from "../src/testing/index.ts";
 import { startRegistry } from "../test/support/registry.ts";
 import { measure, report } from "./support/measure.ts";
 
-const { values } = parseArgs({ options: { tags: { type: "string", default: "10000" }, runs: { type: "string", default: "7" } } });
+const { values } = parseArgs({
+  options: { tags: { type: "string", default: "10000" }, runs: { type: "string", default: "7" } },
+});
 const count = Number(values.tags);
 const runs = Number(values.runs);
 const bin = resolve(import.meta.dirname, "../bin/ocisync.js");
@@ -24,7 +26,8 @@ try {
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < count; i = next++) {
-      const tag = i % 10 === 9 ? `build-${i}` : `${Math.floor(i / 1000)}.${Math.floor(i / 10) % 100}.${i % 10}`;
+      const tag =
+        i % 10 === 9 ? `build-${i}` : `${Math.floor(i / 1000)}.${Math.floor(i / 10) % 100}.${i % 10}`;
       await repo.pushManifest(fx.manifest.bytes, fx.manifest.desc.mediaType, tag);
     }
   };
@@ -33,11 +36,21 @@ try {
 
   const url = `${reg.host}/bench/app`;
   const sets = [
-    await measure("ocisync tags", process.execPath, [bin, "tags", "--plain-http", "-o", "json", `oci://${url}`], runs),
+    await measure(
+      "ocisync tags",
+      process.execPath,
+      [bin, "tags", "--plain-http", "-o", "json", `oci://${url}`],
+      runs,
+    ),
     await measure("skopeo list-tags", "skopeo", ["list-tags", "--tls-verify=false", `docker://${url}`], runs),
   ];
   const resolveSets = [
-    await measure("ocisync resolve --semver", process.execPath, [bin, "resolve", "--plain-http", "-o", "json", `oci://${url}`, "--semver", ">=1.0.0"], runs),
+    await measure(
+      "ocisync resolve --semver",
+      process.execPath,
+      [bin, "resolve", "--plain-http", "-o", "json", `oci://${url}`, "--semver", ">=1.0.0"],
+      runs,
+    ),
     await measure("skopeo list-tags", "skopeo", ["list-tags", "--tls-verify=false", `docker://${url}`], runs),
   ];
   report(`resolve --semver over ${count} tags (list + select + HEAD) vs skopeo listing alone`, resolveSets);

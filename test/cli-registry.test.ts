@@ -27,9 +27,26 @@ describe("ocisync tags / resolve (process)", () => {
     [reg, basic] = await Promise.all([startRegistry(), startRegistry({ auth: "basic" })]);
     proxy = await startFaultProxy(reg);
     home = await mkdtemp(join(tmpdir(), "ocisync-cli-"));
-    await pushFixture(new OciClient({ plainHttp: true }).repository(parseTarget(`${reg.host}/team/app`)), fx, "1.0.0");
-    const creds = { get: () => Promise.resolve({ kind: "basic" as const, username: basic.username ?? "", password: basic.password ?? "" }) };
-    await pushFixture(new OciClient({ plainHttp: true, credentials: creds }).repository(parseTarget(`${basic.host}/team/app`)), fx, "2.0.0");
+    await pushFixture(
+      new OciClient({ plainHttp: true }).repository(parseTarget(`${reg.host}/team/app`)),
+      fx,
+      "1.0.0",
+    );
+    const creds = {
+      get: () =>
+        Promise.resolve({
+          kind: "basic" as const,
+          username: basic.username ?? "",
+          password: basic.password ?? "",
+        }),
+    };
+    await pushFixture(
+      new OciClient({ plainHttp: true, credentials: creds }).repository(
+        parseTarget(`${basic.host}/team/app`),
+      ),
+      fx,
+      "2.0.0",
+    );
   });
   after(async () => {
     await proxy.stop();
@@ -46,14 +63,39 @@ describe("ocisync tags / resolve (process)", () => {
   });
 
   test("resolve --tag prints url, tag, digest and revision", async () => {
-    const r = await ocisync(["resolve", "-o", "json", "--plain-http", `oci://${reg.host}/team/app`, "--tag", "1.0.0"]);
+    const r = await ocisync([
+      "resolve",
+      "-o",
+      "json",
+      "--plain-http",
+      `oci://${reg.host}/team/app`,
+      "--tag",
+      "1.0.0",
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const d = fx.manifest.desc.digest;
-    assert.deepEqual(JSON.parse(r.stdout), { url: `oci://${reg.host}/team/app`, tag: "1.0.0", digest: d, revision: `1.0.0@${d}` });
+    assert.deepEqual(JSON.parse(r.stdout), {
+      url: `oci://${reg.host}/team/app`,
+      tag: "1.0.0",
+      digest: d,
+      revision: `1.0.0@${d}`,
+    });
     const text = await ocisync(["resolve", "--plain-http", `oci://${reg.host}/team/app:1.0.0`]);
     assert.equal(text.stdout, `1.0.0@${d}\n`);
-    const byDigest = await ocisync(["resolve", "-o", "json", "--plain-http", `oci://${reg.host}/team/app`, "--digest", d]);
-    assert.deepEqual(JSON.parse(byDigest.stdout), { url: `oci://${reg.host}/team/app`, digest: d, revision: d });
+    const byDigest = await ocisync([
+      "resolve",
+      "-o",
+      "json",
+      "--plain-http",
+      `oci://${reg.host}/team/app`,
+      "--digest",
+      d,
+    ]);
+    assert.deepEqual(JSON.parse(byDigest.stdout), {
+      url: `oci://${reg.host}/team/app`,
+      digest: d,
+      revision: d,
+    });
   });
 
   test("a malformed reference exits 2 and says what is wrong", async () => {
@@ -65,28 +107,53 @@ describe("ocisync tags / resolve (process)", () => {
 
   test("unknown flags and conflicting refs are usage errors (exit 2)", async () => {
     assert.equal((await ocisync(["tags", "--bogus", "x/y"])).code, 2);
-    const r = await ocisync(["resolve", `oci://${reg.host}/team/app`, "--tag", "a", "--digest", fx.manifest.desc.digest]);
+    const r = await ocisync([
+      "resolve",
+      `oci://${reg.host}/team/app`,
+      "--tag",
+      "a",
+      "--digest",
+      fx.manifest.desc.digest,
+    ]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /at most one of --tag, --semver, --digest/);
   });
 
   test("wrong credentials: unauthorized naming registry and repository, exit 1, no secret", async () => {
-    const r = await ocisync(["tags", "--verbose", "--plain-http", "--creds", `${basic.username ?? ""}:hunter2-wrong`, `oci://${basic.host}/team/app`]);
+    const r = await ocisync([
+      "tags",
+      "--verbose",
+      "--plain-http",
+      "--creds",
+      `${basic.username ?? ""}:hunter2-wrong`,
+      `oci://${basic.host}/team/app`,
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /unauthorized/);
     assert.match(r.stderr, new RegExp(`registry ${basic.host.replaceAll(".", "\\.")}, repository team/app`));
     assert.doesNotMatch(r.stderr + r.stdout, /hunter2-wrong/);
-    assert.doesNotMatch(r.stderr, new RegExp(Buffer.from(`${basic.username ?? ""}:hunter2-wrong`).toString("base64")));
+    assert.doesNotMatch(
+      r.stderr,
+      new RegExp(Buffer.from(`${basic.username ?? ""}:hunter2-wrong`).toString("base64")),
+    );
     assert.match(r.stderr, /debug registry request method=GET/); // --verbose did log the request
   });
 
   test("credentials from --docker-config", async () => {
     const auth = Buffer.from(`${basic.username ?? ""}:${basic.password ?? ""}`).toString("base64");
     await writeFile(join(home, "config.json"), JSON.stringify({ auths: { [basic.host]: { auth } } }));
-    const r = await ocisync(["tags", "--plain-http", "--docker-config", home, `oci://${basic.host}/team/app`]);
+    const r = await ocisync([
+      "tags",
+      "--plain-http",
+      "--docker-config",
+      home,
+      `oci://${basic.host}/team/app`,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "2.0.0\n");
-    const viaEnv = await ocisync(["tags", "--plain-http", `oci://${basic.host}/team/app`], { env: { DOCKER_CONFIG: home } });
+    const viaEnv = await ocisync(["tags", "--plain-http", `oci://${basic.host}/team/app`], {
+      env: { DOCKER_CONFIG: home },
+    });
     assert.equal(viaEnv.stdout, "2.0.0\n");
   });
 
@@ -110,7 +177,10 @@ describe("ocisync tags / resolve (process)", () => {
     proxy.setRules([]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "1.0.0\n");
-    assert.deepEqual(proxy.requests.map((q) => q.status), [429, 503, 200]);
+    assert.deepEqual(
+      proxy.requests.map((q) => q.status),
+      [429, 503, 200],
+    );
   });
 
   test("tags and resolve against an OCI image layout", async () => {

@@ -7,7 +7,18 @@ import { artifactBytes } from "../src/testing/index.ts";
 import { ocisync } from "./support/cli.ts";
 import { startRegistry, type TestRegistry } from "./support/registry.ts";
 
-const TAGS = ["0.9.0", "1.0.0", "v1.1.0", "1.1.1", "1.2.0-rc.1", "1.3", "latest", "sha256-0000000000000000000000000000000000000000000000000000000000000000.sig", "v2.0.0", "2.0.0"];
+const TAGS = [
+  "0.9.0",
+  "1.0.0",
+  "v1.1.0",
+  "1.1.1",
+  "1.2.0-rc.1",
+  "1.3",
+  "latest",
+  "sha256-0000000000000000000000000000000000000000000000000000000000000000.sig",
+  "v2.0.0",
+  "2.0.0",
+];
 
 describe("ocisync resolve --semver (process, real registry)", () => {
   let reg: TestRegistry;
@@ -29,8 +40,16 @@ describe("ocisync resolve --semver (process, real registry)", () => {
   const cases = [
     { name: "highest stable in range", args: ["--semver", ">=1.0.0 <2.0.0"], tag: "1.1.1" },
     { name: "prerelease admitted by a -0 range", args: ["--semver", ">=1.2.0-0 <2.0.0"], tag: "1.2.0-rc.1" },
-    { name: "v prefix kept as spelled", args: ["--semver", "~1.1.0", "--semver-filter", "^v"], tag: "v1.1.0" },
-    { name: "tie between 2.0.0 and v2.0.0: lexically smallest tag", args: ["--semver", ">=2.0.0"], tag: "2.0.0" },
+    {
+      name: "v prefix kept as spelled",
+      args: ["--semver", "~1.1.0", "--semver-filter", "^v"],
+      tag: "v1.1.0",
+    },
+    {
+      name: "tie between 2.0.0 and v2.0.0: lexically smallest tag",
+      args: ["--semver", ">=2.0.0"],
+      tag: "2.0.0",
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => {
@@ -42,7 +61,16 @@ describe("ocisync resolve --semver (process, real registry)", () => {
   }
 
   test("--explain lists every tag with its verdict, in JSON", async () => {
-    const r = await ocisync(["resolve", "-o", "json", "--plain-http", url, "--semver", ">=1.0.0 <2.0.0", "--explain"]);
+    const r = await ocisync([
+      "resolve",
+      "-o",
+      "json",
+      "--plain-http",
+      url,
+      "--semver",
+      ">=1.0.0 <2.0.0",
+      "--explain",
+    ]);
     const out = JSON.parse(r.stdout) as { explain: { tag: string; verdict: string }[] };
     const verdicts = Object.fromEntries(out.explain.map((v) => [v.tag, v.verdict]));
     assert.equal(out.explain.length, TAGS.length);
@@ -66,7 +94,15 @@ describe("ocisync resolve --semver (process, real registry)", () => {
     const bad = await ocisync(["resolve", "--plain-http", url, "--semver", ">=1.0.0 <<2"]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /\[INVALID_SEMVER\]/);
-    const filter = await ocisync(["resolve", "--plain-http", url, "--semver", ">=1.0.0", "--semver-filter", "^(?=v)"]);
+    const filter = await ocisync([
+      "resolve",
+      "--plain-http",
+      url,
+      "--semver",
+      ">=1.0.0",
+      "--semver-filter",
+      "^(?=v)",
+    ]);
     assert.equal(filter.code, 1);
     assert.match(filter.stderr, /\[INVALID_FILTER\]/);
   });

@@ -34,7 +34,10 @@ for (const auth of ["anonymous", "basic", "token"] satisfies RegistryAuth[]) {
     let cred: Credential | undefined;
     before(async () => {
       reg = await startRegistry({ auth });
-      cred = reg.username === undefined ? undefined : { kind: "basic", username: reg.username, password: reg.password ?? "" };
+      cred =
+        reg.username === undefined
+          ? undefined
+          : { kind: "basic", username: reg.username, password: reg.password ?? "" };
     });
     after(() => reg.stop());
 
@@ -61,11 +64,16 @@ for (const auth of ["anonymous", "basic", "token"] satisfies RegistryAuth[]) {
     test("streamed chunked upload of a 17 MiB blob, then cross-repository mount", async () => {
       const repo = repoOn(reg, "team/big", cred);
       const bytes = randomBytes(17 * 1024 * 1024);
-      const desc: Descriptor = { mediaType: "application/octet-stream", digest: sha256Of(bytes), size: bytes.byteLength };
+      const desc: Descriptor = {
+        mediaType: "application/octet-stream",
+        digest: sha256Of(bytes),
+        size: bytes.byteLength,
+      };
       const chunks = () =>
         new ReadableStream<Uint8Array>({
           start(c) {
-            for (let at = 0; at < bytes.byteLength; at += 1_000_000) c.enqueue(bytes.subarray(at, at + 1_000_000));
+            for (let at = 0; at < bytes.byteLength; at += 1_000_000)
+              c.enqueue(bytes.subarray(at, at + 1_000_000));
             c.close();
           },
         });
@@ -88,39 +96,61 @@ for (const auth of ["anonymous", "basic", "token"] satisfies RegistryAuth[]) {
       const sigDesc = await pushFixture(repo, sig);
       await pushFixture(repo, sig); // a second push does not list it twice
       const refs = await repo.referrers(subject.digest);
-      assert.deepEqual(refs.map((r) => [r.digest, r.artifactType]), [[sigDesc.digest, "application/vnd.dev.sigstore.bundle.v0.3+json"]]);
+      assert.deepEqual(
+        refs.map((r) => [r.digest, r.artifactType]),
+        [[sigDesc.digest, "application/vnd.dev.sigstore.bundle.v0.3+json"]],
+      );
       assert.deepEqual(await repo.referrers(subject.digest, { artifactType: "other" }), []);
       assert.ok((await repo.tags()).includes(`sha256-${subject.digest.slice(7)}`));
     });
 
     test("missing tag and missing repository are NOT_FOUND", async () => {
       const repo = repoOn(reg, "team/app", cred);
-      await assert.rejects(repo.resolve("9.9.9"), (e: unknown) => e instanceof OciError && e.code === "NOT_FOUND");
-      await assert.rejects(repoOn(reg, "nobody/here", cred).tags(), (e: unknown) => e instanceof OciError && e.code === "NOT_FOUND");
+      await assert.rejects(
+        repo.resolve("9.9.9"),
+        (e: unknown) => e instanceof OciError && e.code === "NOT_FOUND",
+      );
+      await assert.rejects(
+        repoOn(reg, "nobody/here", cred).tags(),
+        (e: unknown) => e instanceof OciError && e.code === "NOT_FOUND",
+      );
     });
 
     test("delete by digest", async () => {
       const repo = repoOn(reg, "team/gone", cred);
       const desc = await pushFixture(repo, artifactBytes("bye"), "1.0.0");
       await repo.deleteManifest(desc.digest);
-      await assert.rejects(repo.fetchManifest(desc.digest), (e: unknown) => e instanceof OciError && e.code === "NOT_FOUND");
+      await assert.rejects(
+        repo.fetchManifest(desc.digest),
+        (e: unknown) => e instanceof OciError && e.code === "NOT_FOUND",
+      );
     });
 
     if (auth !== "anonymous") {
       test("wrong credentials: UNAUTHORIZED naming registry and repository, no secret", async () => {
-        const repo = repoOn(reg, "team/app", { kind: "basic", username: reg.username ?? "", password: "wrong-s3cret" });
+        const repo = repoOn(reg, "team/app", {
+          kind: "basic",
+          username: reg.username ?? "",
+          password: "wrong-s3cret",
+        });
         const err = await repo.tags().then(
           () => assert.fail("expected an error"),
           (e: unknown) => e,
         );
         assert.ok(err instanceof OciError);
         assert.equal(err.code, "UNAUTHORIZED");
-        assert.match(err.message, new RegExp(`registry ${reg.host.replace(/\./g, "\\.")}, repository team/app`));
+        assert.match(
+          err.message,
+          new RegExp(`registry ${reg.host.replace(/\./g, "\\.")}, repository team/app`),
+        );
         assert.doesNotMatch(err.message + String(err.stack), /wrong-s3cret/);
       });
 
       test("anonymous access is refused", async () => {
-        await assert.rejects(repoOn(reg, "team/app").tags(), (e: unknown) => e instanceof OciError && e.code === "UNAUTHORIZED");
+        await assert.rejects(
+          repoOn(reg, "team/app").tags(),
+          (e: unknown) => e instanceof OciError && e.code === "UNAUTHORIZED",
+        );
       });
     }
 
@@ -136,7 +166,11 @@ for (const auth of ["anonymous", "basic", "token"] satisfies RegistryAuth[]) {
 
       test("an expired token is replaced", async () => {
         const clock = new FakeClock(Date.now());
-        const client = new OciClient({ plainHttp: true, clock, credentials: { get: () => Promise.resolve(cred) } });
+        const client = new OciClient({
+          plainHttp: true,
+          clock,
+          credentials: { get: () => Promise.resolve(cred) },
+        });
         const repo = client.repository(parseTarget(`oci://${reg.host}/team/app`));
         await repo.tags();
         const first = reg.tokenRequests;
@@ -148,16 +182,25 @@ for (const auth of ["anonymous", "basic", "token"] satisfies RegistryAuth[]) {
       });
 
       test("a pull-only user cannot push", async () => {
-        const repo = repoOn(reg, "team/app", { kind: "basic", username: reg.readerUsername ?? "", password: reg.readerPassword ?? "" });
+        const repo = repoOn(reg, "team/app", {
+          kind: "basic",
+          username: reg.readerUsername ?? "",
+          password: reg.readerPassword ?? "",
+        });
         assert.ok((await repo.tags()).includes("1.0.0"));
         const fx = artifactBytes("reader");
-        await assert.rejects(repo.pushBlob(fx.layer.desc, fx.layer.bytes), (e: unknown) => e instanceof OciError && (e.code === "UNAUTHORIZED" || e.code === "DENIED"));
+        await assert.rejects(
+          repo.pushBlob(fx.layer.desc, fx.layer.bytes),
+          (e: unknown) => e instanceof OciError && (e.code === "UNAUTHORIZED" || e.code === "DENIED"),
+        );
       });
 
       test("an identity token uses the OAuth2 refresh-token POST", async () => {
         const repo = repoOn(reg, "team/app", { kind: "identity-token", token: reg.identityToken ?? "" });
         assert.ok((await repo.tags()).includes("1.0.0"));
-        assert.ok(reg.tokenLog.some((r) => r.method === "POST" && r.grant === "refresh_token" && r.status === 200));
+        assert.ok(
+          reg.tokenLog.some((r) => r.method === "POST" && r.grant === "refresh_token" && r.status === 200),
+        );
       });
     }
   });

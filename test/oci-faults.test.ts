@@ -3,7 +3,14 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { DEFAULT_LIMITS } from "../src/core/index.ts";
-import { DEFAULT_RETRY, OciClient, OciError, parseTarget, type ClientOptions, type Repository } from "../src/oci/index.ts";
+import {
+  DEFAULT_RETRY,
+  OciClient,
+  OciError,
+  parseTarget,
+  type ClientOptions,
+  type Repository,
+} from "../src/oci/index.ts";
 import { FakeClock, artifactBytes } from "../src/testing/index.ts";
 import { startFaultProxy, type FaultProxy } from "./support/fault-proxy.ts";
 import { startRegistry, type TestRegistry } from "./support/registry.ts";
@@ -17,7 +24,9 @@ describe("registry client under faults", () => {
   let clock: FakeClock;
 
   function repo(opts: ClientOptions = {}, host = proxy.host): Repository {
-    return new OciClient({ plainHttp: true, clock, ...opts }).repository(parseTarget(`oci://${host}/team/app`));
+    return new OciClient({ plainHttp: true, clock, ...opts }).repository(
+      parseTarget(`oci://${host}/team/app`),
+    );
   }
 
   before(async () => {
@@ -39,10 +48,15 @@ describe("registry client under faults", () => {
   });
 
   test("429 with Retry-After, then recovery: succeeds after waiting what the registry asked", async () => {
-    proxy.setRules([{ match: { path: /tags\/list$/ }, fault: { kind: "status", status: 429, retryAfter: "7" }, times: 2 }]);
+    proxy.setRules([
+      { match: { path: /tags\/list$/ }, fault: { kind: "status", status: 429, retryAfter: "7" }, times: 2 },
+    ]);
     assert.deepEqual(await repo().tags(), ["1.0.0"]);
     assert.deepEqual(clock.sleeps, [7000, 7000]);
-    assert.deepEqual(proxy.requests.map((r) => r.status), [429, 429, 200]);
+    assert.deepEqual(
+      proxy.requests.map((r) => r.status),
+      [429, 429, 200],
+    );
   });
 
   test("503 then recovery: jittered exponential backoff", async () => {
@@ -73,7 +87,9 @@ describe("registry client under faults", () => {
   });
 
   test("a truncated manifest body is fetched again", async () => {
-    proxy.setRules([{ match: { method: "GET", path: /manifests/ }, fault: { kind: "truncate", afterBytes: 10 }, times: 1 }]);
+    proxy.setRules([
+      { match: { method: "GET", path: /manifests/ }, fault: { kind: "truncate", afterBytes: 10 }, times: 1 },
+    ]);
     const m = await repo().fetchManifest("1.0.0");
     assert.equal(m.descriptor.digest, fx.manifest.desc.digest);
   });
@@ -81,17 +97,23 @@ describe("registry client under faults", () => {
   test("a truncated blob stream fails instead of yielding short data", async () => {
     proxy.setRules([{ match: { path: /blobs/ }, fault: { kind: "truncate", afterBytes: 4 } }]);
     const stream = await repo().fetchBlob(fx.layer.desc);
-    await assert.rejects(async () => {
-      await stream.pipeTo(new WritableStream());
-    }, (e: unknown) => e instanceof OciError && (e.code === "SIZE_EXCEEDED" || e.code === "NETWORK_ERROR"));
+    await assert.rejects(
+      async () => {
+        await stream.pipeTo(new WritableStream());
+      },
+      (e: unknown) => e instanceof OciError && (e.code === "SIZE_EXCEEDED" || e.code === "NETWORK_ERROR"),
+    );
   });
 
   test("wrong bytes in a blob: DIGEST_MISMATCH naming the digest", async () => {
     proxy.setRules([{ match: { path: /blobs/ }, fault: { kind: "corrupt" } }]);
     const stream = await repo().fetchBlob(fx.layer.desc);
-    await assert.rejects(async () => {
-      await stream.pipeTo(new WritableStream());
-    }, (e: unknown) => isCode("DIGEST_MISMATCH")(e) && (e as Error).message.includes(fx.layer.desc.digest));
+    await assert.rejects(
+      async () => {
+        await stream.pipeTo(new WritableStream());
+      },
+      (e: unknown) => isCode("DIGEST_MISMATCH")(e) && (e as Error).message.includes(fx.layer.desc.digest),
+    );
     await assert.rejects(repo().fetchBlobBytes(fx.layer.desc, 1024), isCode("DIGEST_MISMATCH"));
   });
 
@@ -102,19 +124,28 @@ describe("registry client under faults", () => {
 
   test("a manifest over its cap is refused before it is read", async () => {
     const limits = { ...DEFAULT_LIMITS, manifestBytes: 64 };
-    await assert.rejects(repo({ limits }).fetchManifest("1.0.0"), (e: unknown) => isCode("SIZE_EXCEEDED")(e) && /cap of 64 bytes/.test((e as Error).message));
+    await assert.rejects(
+      repo({ limits }).fetchManifest("1.0.0"),
+      (e: unknown) => isCode("SIZE_EXCEEDED")(e) && /cap of 64 bytes/.test((e as Error).message),
+    );
   });
 
   test("a stalled registry: TIMEOUT once the request timeout passes, then retries are bounded", async () => {
     proxy.setRules([{ match: {}, fault: { kind: "stall" } }]);
-    await assert.rejects(repo({ requestTimeoutMs: 150, retry: { ...DEFAULT_RETRY, attempts: 2 } }).tags(), isCode("TIMEOUT"));
+    await assert.rejects(
+      repo({ requestTimeoutMs: 150, retry: { ...DEFAULT_RETRY, attempts: 2 } }).tags(),
+      isCode("TIMEOUT"),
+    );
     assert.equal(proxy.requests.length, 2);
   });
 
   test("the caller's signal ends a stalled request at once", async () => {
     proxy.setRules([{ match: {}, fault: { kind: "stall" } }]);
     const signal = AbortSignal.timeout(100);
-    await assert.rejects(repo().tags({ signal }), (e: unknown) => e instanceof DOMException && e.name === "TimeoutError");
+    await assert.rejects(
+      repo().tags({ signal }),
+      (e: unknown) => e instanceof DOMException && e.name === "TimeoutError",
+    );
   });
 
   test("blob redirects to another host are followed without Authorization", async () => {
@@ -127,11 +158,22 @@ describe("registry client under faults", () => {
       const authed = repo({ credentials: creds }, front.host);
       await authed.pushBlob(fx.layer.desc, fx.layer.bytes);
       const storageUrl = storage.url.replace("127.0.0.1", "localhost");
-      front.setRules([{ match: { method: "GET", path: /blobs/ }, fault: { kind: "redirect", to: (p) => storageUrl + p.replace("/v2/team/app/", "/v2/team/app/") } }]);
+      front.setRules([
+        {
+          match: { method: "GET", path: /blobs/ },
+          fault: { kind: "redirect", to: (p) => storageUrl + p.replace("/v2/team/app/", "/v2/team/app/") },
+        },
+      ]);
       const bytes = await authed.fetchBlobBytes(fx.layer.desc, 1024);
       assert.equal(new TextDecoder().decode(bytes), "fault tests");
-      assert.equal(front.requests.filter((r) => r.method === "GET" && r.path.includes("/blobs/")).at(-1)?.authorization, true);
-      assert.deepEqual(storage.requests.map((r) => [r.method, r.authorization]), [["GET", false]]);
+      assert.equal(
+        front.requests.filter((r) => r.method === "GET" && r.path.includes("/blobs/")).at(-1)?.authorization,
+        true,
+      );
+      assert.deepEqual(
+        storage.requests.map((r) => [r.method, r.authorization]),
+        [["GET", false]],
+      );
     } finally {
       await storage.stop();
       await front.stop();

@@ -18,7 +18,9 @@ async function skopeo(...args: string[]): Promise<string> {
   try {
     return (await run("skopeo", args, { maxBuffer: 16 * 1024 * 1024 })).stdout;
   } catch (err) {
-    throw new Error(`skopeo ${args.join(" ")} failed (is skopeo installed? npm run setup-system)`, { cause: err });
+    throw new Error(`skopeo ${args.join(" ")} failed (is skopeo installed? npm run setup-system)`, {
+      cause: err,
+    });
   }
 }
 
@@ -51,7 +53,9 @@ describe("OCI image layout", () => {
     assert.deepEqual(await layout.resolve("2.0.0"), two.manifest.desc);
     await layout.pushManifest(one.manifest.bytes, one.manifest.desc.mediaType, "latest");
     assert.equal((await layout.resolve("latest")).digest, one.manifest.desc.digest);
-    const index = JSON.parse(await readFile(join(dir, "a", "index.json"), "utf8")) as { manifests: unknown[] };
+    const index = JSON.parse(await readFile(join(dir, "a", "index.json"), "utf8")) as {
+      manifests: unknown[];
+    };
     assert.equal(index.manifests.length, 3);
     assert.equal(new TextDecoder().decode(await layout.fetchBlobBytes(one.layer.desc, 1024)), "one");
   });
@@ -59,13 +63,23 @@ describe("OCI image layout", () => {
   test("referrers are found by scanning for subject", async () => {
     const layout = new LayoutRepository(join(dir, "b"));
     const subject = await pushFixture(layout, artifactBytes("subject"), "1.0.0");
-    const sig = await pushFixture(layout, artifactBytes("sig", { artifactType: "application/example", subject }));
+    const sig = await pushFixture(
+      layout,
+      artifactBytes("sig", { artifactType: "application/example", subject }),
+    );
     const refs = await layout.referrers(subject.digest);
-    assert.deepEqual(refs.map((r) => [r.digest, r.artifactType]), [[sig.digest, "application/example"]]);
+    assert.deepEqual(
+      refs.map((r) => [r.digest, r.artifactType]),
+      [[sig.digest, "application/example"]],
+    );
   });
 
   test("a directory that is not a layout: LAYOUT_ERROR", async () => {
-    await assert.rejects(new LayoutRepository(dir).tags(), (e: unknown) => e instanceof OciError && e.code === "LAYOUT_ERROR" && /not an OCI image layout/.test(e.message));
+    await assert.rejects(
+      new LayoutRepository(dir).tags(),
+      (e: unknown) =>
+        e instanceof OciError && e.code === "LAYOUT_ERROR" && /not an OCI image layout/.test(e.message),
+    );
   });
 
   test("a blob whose bytes do not match its name: DIGEST_MISMATCH", async () => {
@@ -73,17 +87,33 @@ describe("OCI image layout", () => {
     const fx = artifactBytes("honest");
     await pushFixture(layout, fx, "1.0.0");
     await writeFile(join(dir, "c", "blobs", "sha256", fx.layer.desc.digest.slice(7)), "dishon");
-    await assert.rejects(layout.fetchBlobBytes(fx.layer.desc, 1024), (e: unknown) => e instanceof OciError && e.code === "DIGEST_MISMATCH");
+    await assert.rejects(
+      layout.fetchBlobBytes(fx.layer.desc, 1024),
+      (e: unknown) => e instanceof OciError && e.code === "DIGEST_MISMATCH",
+    );
   });
 
   test("skopeo reads what ocisync writes; ocisync resolves what skopeo pushes to the same digest", async () => {
     const src = join(dir, "skopeo-src");
     const fx = artifactBytes("interop");
     await pushFixture(new LayoutRepository(src), fx, "1.2.3");
-    await skopeo("copy", "--preserve-digests", "--dest-tls-verify=false", `oci:${src}:1.2.3`, `docker://${reg.host}/team/interop:1.2.3`);
-    const raw = await skopeo("inspect", "--raw", "--tls-verify=false", `docker://${reg.host}/team/interop:1.2.3`);
+    await skopeo(
+      "copy",
+      "--preserve-digests",
+      "--dest-tls-verify=false",
+      `oci:${src}:1.2.3`,
+      `docker://${reg.host}/team/interop:1.2.3`,
+    );
+    const raw = await skopeo(
+      "inspect",
+      "--raw",
+      "--tls-verify=false",
+      `docker://${reg.host}/team/interop:1.2.3`,
+    );
     const skopeoDigest = `sha256:${createHash("sha256").update(raw).digest("hex")}`;
-    const remote = new OciClient({ plainHttp: true }).repository(parseTarget(`oci://${reg.host}/team/interop`));
+    const remote = new OciClient({ plainHttp: true }).repository(
+      parseTarget(`oci://${reg.host}/team/interop`),
+    );
     assert.deepEqual(await remote.tags(), ["1.2.3"]);
     assert.equal((await remote.resolve("1.2.3")).digest, skopeoDigest);
     assert.equal(skopeoDigest, fx.manifest.desc.digest);
@@ -91,10 +121,18 @@ describe("OCI image layout", () => {
 
   test("ocisync reads a layout skopeo wrote", async () => {
     const out = join(dir, "skopeo-out");
-    const remote = new OciClient({ plainHttp: true }).repository(parseTarget(`oci://${reg.host}/team/fromskopeo`));
+    const remote = new OciClient({ plainHttp: true }).repository(
+      parseTarget(`oci://${reg.host}/team/fromskopeo`),
+    );
     const fx = artifactBytes("from skopeo");
     await pushFixture(remote, fx, "0.1.0");
-    await skopeo("copy", "--preserve-digests", "--src-tls-verify=false", `docker://${reg.host}/team/fromskopeo:0.1.0`, `oci:${out}:0.1.0`);
+    await skopeo(
+      "copy",
+      "--preserve-digests",
+      "--src-tls-verify=false",
+      `docker://${reg.host}/team/fromskopeo:0.1.0`,
+      `oci:${out}:0.1.0`,
+    );
     const layout = new LayoutRepository(out);
     assert.deepEqual(await layout.tags(), ["0.1.0"]);
     const m = await layout.fetchManifest("0.1.0");

@@ -21,7 +21,13 @@ export function median(xs: readonly number[]): number {
 }
 
 /** Runs `cmd args` `runs` times (after one warm-up run) and collects wall time and peak RSS; fails on a non-zero exit. */
-export async function measure(label: string, cmd: string, args: readonly string[], runs: number, env: NodeJS.ProcessEnv = process.env): Promise<Samples> {
+export async function measure(
+  label: string,
+  cmd: string,
+  args: readonly string[],
+  runs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Samples> {
   const dir = await mkdtemp(join(tmpdir(), "ocisync-bench-"));
   const out = join(dir, "time");
   const samples: Samples = { label, wallMs: [], maxRssKb: [] };
@@ -29,10 +35,15 @@ export async function measure(label: string, cmd: string, args: readonly string[
     for (let i = 0; i <= runs; i++) {
       const started = performance.now();
       await new Promise<void>((resolve, reject) => {
-        execFile("/usr/bin/time", ["-f", "%M", "-o", out, cmd, ...args], { env, maxBuffer: 256 * 1024 * 1024 }, (err, _stdout, stderr) => {
-          if (err) reject(new Error(`${label} failed: ${stderr.slice(0, 2000)}`, { cause: err }));
-          else resolve();
-        });
+        execFile(
+          "/usr/bin/time",
+          ["-f", "%M", "-o", out, cmd, ...args],
+          { env, maxBuffer: 256 * 1024 * 1024 },
+          (err, _stdout, stderr) => {
+            if (err) reject(new Error(`${label} failed: ${stderr.slice(0, 2000)}`, { cause: err }));
+            else resolve();
+          },
+        );
       });
       const wall = performance.now() - started;
       if (i === 0) continue; // warm-up
@@ -50,7 +61,9 @@ export function report(title: string, sets: readonly Samples[]): void {
   const base = sets[0];
   if (base === undefined) return;
   console.log(`\n${title}`);
-  console.log(`${"".padEnd(28)} ${"wall median".padStart(12)} ${"peak RSS median".padStart(16)} ${"wall ratio".padStart(11)} ${"RSS ratio".padStart(10)}`);
+  console.log(
+    `${"".padEnd(28)} ${"wall median".padStart(12)} ${"peak RSS median".padStart(16)} ${"wall ratio".padStart(11)} ${"RSS ratio".padStart(10)}`,
+  );
   for (const s of sets) {
     const wall = median(s.wallMs);
     const rss = median(s.maxRssKb);
@@ -60,5 +73,7 @@ export function report(title: string, sets: readonly Samples[]): void {
       `${s.label.padEnd(28)} ${`${wall.toFixed(0)} ms`.padStart(12)} ${`${(rss / 1024).toFixed(1)} MiB`.padStart(16)} ${wallRatio.toFixed(2).padStart(11)} ${rssRatio.toFixed(2).padStart(10)}`,
     );
   }
-  console.log(`(ratios are peer / ${base.label}: above 1 means ${base.label} is faster or smaller; runs: ${base.wallMs.length})`);
+  console.log(
+    `(ratios are peer / ${base.label}: above 1 means ${base.label} is faster or smaller; runs: ${base.wallMs.length})`,
+  );
 }

@@ -33,7 +33,18 @@ function tarball(files: Record<string, string>): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), "hello-app-"));
   try {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    const tar = execFileSync("tar", ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-C", dir, "-cf", "-", "."]);
+    const tar = execFileSync("tar", [
+      "--sort=name",
+      "--owner=0",
+      "--group=0",
+      "--numeric-owner",
+      "--mtime=@0",
+      "-C",
+      dir,
+      "-cf",
+      "-",
+      ".",
+    ]);
     return new Uint8Array(execFileSync("gzip", ["-n", "-9"], { input: tar }));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -27,7 +27,8 @@ export async function credentialsFor(ctx: CommandContext, target: Target): Promi
   const providers: CredentialProvider[] = [];
   if (ctx.flags.creds !== undefined) {
     const cred = parseUserPassword(ctx.flags.creds);
-    if (cred === undefined) throw new ConfigError({ code: "INVALID_ARGUMENT", message: "--creds: expected user:password" });
+    if (cred === undefined)
+      throw new ConfigError({ code: "INVALID_ARGUMENT", message: "--creds: expected user:password" });
     if (target.kind === "registry") providers.push(staticCredentials(target.ref.registry, cred));
   }
   const dir = ctx.flags.dockerConfig ?? ctx.io.env.DOCKER_CONFIG ?? join(ctx.io.homedir, ".docker");

@@ -9,7 +9,10 @@ export function parseDuration(s: string, flag: string): number {
   const parts = [...s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
   const consumed = parts.map((p) => p[0]).join("");
   if (parts.length === 0 || consumed !== s) {
-    throw new ConfigError({ code: "INVALID_ARGUMENT", message: `${flag}: invalid duration ${JSON.stringify(s)} (use e.g. 30s, 2m, 1m30s)` });
+    throw new ConfigError({
+      code: "INVALID_ARGUMENT",
+      message: `${flag}: invalid duration ${JSON.stringify(s)} (use e.g. 30s, 2m, 1m30s)`,
+    });
   }
   return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * (UNITS[p[2] ?? "s"] ?? 1000), 0));
 }

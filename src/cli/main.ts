@@ -13,23 +13,39 @@ function stderrLogger(io: CliIo, base: LogFields = {}): Logger {
     const kv = Object.entries(all).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
     io.stderr.write(`${level} ${msg}${kv.length ? ` ${kv.join(" ")}` : ""}\n`);
   };
-  return { debug: line("debug"), info: line("info"), warn: line("warn"), error: line("error"), child: (f) => stderrLogger(io, { ...base, ...f }) };
+  return {
+    debug: line("debug"),
+    info: line("info"),
+    warn: line("warn"),
+    error: line("error"),
+    child: (f) => stderrLogger(io, { ...base, ...f }),
+  };
 }
 
 function realIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), homedir: homedir() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    homedir: homedir(),
+  };
 }
 
 /** Prints an error for humans on stderr: message and stable code, never a stack unless asked. */
 function report(io: CliIo, err: unknown, flags: GlobalFlags | undefined): number {
-  const timedOut = flags?.timeoutMs !== undefined && err instanceof DOMException && err.name === "TimeoutError";
+  const timedOut =
+    flags?.timeoutMs !== undefined && err instanceof DOMException && err.name === "TimeoutError";
   if (timedOut) {
-    io.stderr.write(`error: timeout: the command did not finish within ${formatDuration(flags.timeoutMs ?? 0)} [TIMEOUT]\n`);
+    io.stderr.write(
+      `error: timeout: the command did not finish within ${formatDuration(flags.timeoutMs ?? 0)} [TIMEOUT]\n`,
+    );
     return ExitCode.failure;
   }
   if (isCdError(err)) {
     io.stderr.write(`error: ${err.message} [${err.code}]\n`);
-    if (flags?.verbose === true && err.cause instanceof Error) io.stderr.write(`cause: ${err.cause.message}\n`);
+    if (flags?.verbose === true && err.cause instanceof Error)
+      io.stderr.write(`cause: ${err.cause.message}\n`);
     return exitCodeOf(err);
   }
   io.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -42,7 +58,9 @@ export async function main(argv: readonly string[], io: CliIo = realIo()): Promi
   let flags: GlobalFlags | undefined;
   const { program, result } = buildProgram(io, async (f, runner) => {
     flags = f;
-    const signals = [f.timeoutMs === undefined ? undefined : AbortSignal.timeout(f.timeoutMs)].filter((s) => s !== undefined);
+    const signals = [f.timeoutMs === undefined ? undefined : AbortSignal.timeout(f.timeoutMs)].filter(
+      (s) => s !== undefined,
+    );
     const signal = signals.length > 0 ? AbortSignal.any(signals) : new AbortController().signal;
     const logger = f.verbose ? stderrLogger(io) : NOOP_LOGGER;
     return runner({ io, flags: f, logger, signal });

@@ -2,7 +2,15 @@
 /** Core types with no I/O: digests, descriptors, media types, errors, limits, clock and logger ports. */
 export { CdError, ConfigError, isCdError } from "./errors.ts";
 export type { CdErrorOptions, ConfigErrorCode } from "./errors.ts";
-export { DigestError, digestAlgorithm, digestHex, digestOf, isDigest, parseDigest, sha256Of } from "./digest.ts";
+export {
+  DigestError,
+  digestAlgorithm,
+  digestHex,
+  digestOf,
+  isDigest,
+  parseDigest,
+  sha256Of,
+} from "./digest.ts";
 export type { Digest, DigestErrorCode } from "./digest.ts";
 export type { Descriptor, ImageIndex, ImageManifest } from "./descriptor.ts";
 export { MANIFEST_ACCEPT, MediaType, isIndexMediaType, isManifestMediaType } from "./media-types.ts";

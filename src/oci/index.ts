@@ -18,7 +18,12 @@ export { fallbackTag } from "./client/referrers.ts";
 export { LayoutRepository } from "./layout/layout-repository.ts";
 export { ANONYMOUS, chainCredentials, parseUserPassword, staticCredentials } from "./auth/credentials.ts";
 export type { Credential, CredentialProvider } from "./auth/credentials.ts";
-export { dockerConfigCredentials, loadDockerConfig, parseDockerConfig, runCredentialHelper } from "./auth/docker-config.ts";
+export {
+  dockerConfigCredentials,
+  loadDockerConfig,
+  parseDockerConfig,
+  runCredentialHelper,
+} from "./auth/docker-config.ts";
 export type { CredentialHelperRunner, DockerConfig } from "./auth/docker-config.ts";
 export { kubeSecretCredentials } from "./auth/kube-secret.ts";
 export type { SecretLike } from "./auth/kube-secret.ts";

@@ -38,7 +38,11 @@ export interface Repository {
   /** True when the store has the blob. */
   hasBlob(desc: Descriptor, opts?: OpOptions): Promise<boolean>;
   /** Stores a blob unless present; registries may mount it from `mountFrom` (a repository on the same registry). */
-  pushBlob(desc: Descriptor, content: BlobContent, opts?: OpOptions & { mountFrom?: string }): Promise<BlobPushResult>;
+  pushBlob(
+    desc: Descriptor,
+    content: BlobContent,
+    opts?: OpOptions & { mountFrom?: string },
+  ): Promise<BlobPushResult>;
   /**
    * Stores manifest bytes exactly as given, under `tag` when given. A manifest with a `subject` is also
    * recorded in the referrers tag-schema fallback index when the store keeps no referrers list itself.

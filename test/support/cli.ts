@@ -13,12 +13,19 @@ export interface CliRun {
 const BIN = resolve(import.meta.dirname, "../../bin/ocisync.js");
 
 /** Runs `ocisync ...args` with Node 24 (this process's node), no TTY, and an isolated HOME unless given. */
-export function ocisync(args: readonly string[], opts: { env?: Record<string, string>; cwd?: string; input?: string } = {}): Promise<CliRun> {
+export function ocisync(
+  args: readonly string[],
+  opts: { env?: Record<string, string>; cwd?: string; input?: string } = {},
+): Promise<CliRun> {
   return new Promise((done) => {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent-home", NO_COLOR: "1", ...opts.env }, cwd: opts.cwd, maxBuffer: 64 * 1024 * 1024 },
+      {
+        env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent-home", NO_COLOR: "1", ...opts.env },
+        cwd: opts.cwd,
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === "number" ? err.code : 1;
         done({ code, stdout, stderr });

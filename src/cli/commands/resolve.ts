@@ -24,14 +24,24 @@ export interface ResolveResult {
 }
 
 function refOf(target: Target, flags: ResolveFlags): OciRef {
-  const inUrl = target.kind === "registry" ? { tag: target.ref.tag, digest: target.ref.digest } : { tag: target.tag, digest: target.digest };
+  const inUrl =
+    target.kind === "registry"
+      ? { tag: target.ref.tag, digest: target.ref.digest }
+      : { tag: target.tag, digest: target.digest };
   const given = [flags.tag, flags.semver, flags.digest].filter((v) => v !== undefined).length;
-  if (given > 1) throw new ConfigError({ code: "INVALID_ARGUMENT", message: "give at most one of --tag, --semver, --digest" });
+  if (given > 1)
+    throw new ConfigError({
+      code: "INVALID_ARGUMENT",
+      message: "give at most one of --tag, --semver, --digest",
+    });
   if (flags.semverFilter !== undefined && flags.semver === undefined) {
     throw new ConfigError({ code: "INVALID_ARGUMENT", message: "--semver-filter needs --semver" });
   }
   if (given === 1 && (inUrl.tag !== undefined || inUrl.digest !== undefined)) {
-    throw new ConfigError({ code: "INVALID_ARGUMENT", message: "the URL already names a tag or digest; drop it or the ref flag" });
+    throw new ConfigError({
+      code: "INVALID_ARGUMENT",
+      message: "the URL already names a tag or digest; drop it or the ref flag",
+    });
   }
   const ref: Record<string, string> = {};
   const set = (k: keyof OciRef, v: string | undefined) => {
@@ -57,14 +67,23 @@ export async function runResolve(url: string, flags: ResolveFlags, ctx: CommandC
   let explain: readonly TagVerdict[] | undefined;
   if (kind.kind === "semver") {
     const tags = await repo.tags(opts);
-    const sel = selectTag(tags, kind.range, { ...(kind.filter === undefined ? {} : { filter: kind.filter }), explain: flags.explain });
+    const sel = selectTag(tags, kind.range, {
+      ...(kind.filter === undefined ? {} : { filter: kind.filter }),
+      explain: flags.explain,
+    });
     tag = sel.tag;
     if (flags.explain) explain = sel.verdicts;
   } else if (kind.kind === "tag") {
     tag = kind.tag;
   }
   const desc = await repo.resolve(kind.kind === "digest" ? kind.digest : (tag ?? "latest"), opts);
-  const base = target.kind === "registry" ? formatTarget({ kind: "registry", ref: { registry: target.ref.registry, repository: target.ref.repository } }) : formatTarget({ kind: "layout", dir: target.dir });
+  const base =
+    target.kind === "registry"
+      ? formatTarget({
+          kind: "registry",
+          ref: { registry: target.ref.registry, repository: target.ref.repository },
+        })
+      : formatTarget({ kind: "layout", dir: target.dir });
   const result: ResolveResult = {
     url: base,
     ...(tag === undefined ? {} : { tag }),
@@ -82,7 +101,9 @@ function printText(ctx: CommandContext, r: ResolveResult): void {
     const width = Math.max(3, ...r.explain.map((v) => v.tag.length));
     ctx.io.stdout.write(`${"TAG".padEnd(width)}  VERDICT              REASON\n`);
     for (const v of r.explain) {
-      ctx.io.stdout.write(`${v.tag.padEnd(width)}  ${v.verdict.padEnd(19)}  ${v.reason ?? ""}\n`.replace(/\s+\n$/, "\n"));
+      ctx.io.stdout.write(
+        `${v.tag.padEnd(width)}  ${v.verdict.padEnd(19)}  ${v.reason ?? ""}\n`.replace(/\s+\n$/, "\n"),
+      );
     }
     ctx.io.stdout.write("\n");
   }

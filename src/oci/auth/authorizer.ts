@@ -59,7 +59,8 @@ export class Authorizer {
     const scopes = mergeScopes(req.scopes, challenge.params.scope);
     const sameBasic = known?.scheme === "basic" && challenge.scheme === "basic";
     if (sameBasic) return first;
-    if (challenge.scheme === "basic" && (await this.credential(req.registry, req.signal)) === undefined) return first;
+    if (challenge.scheme === "basic" && (await this.credential(req.registry, req.signal)) === undefined)
+      return first;
     await first.body?.cancel().catch(() => undefined);
     this.challenges.set(host, challenge);
     return this.sendWith(req, challenge, scopes, known?.scheme === "bearer");
@@ -137,7 +138,10 @@ export class Authorizer {
     try {
       url = new URL(realm ?? "");
     } catch {
-      throw new OciError({ code: "UNAUTHORIZED", message: `registry sent an invalid token realm [${req.subject}]` });
+      throw new OciError({
+        code: "UNAUTHORIZED",
+        message: `registry sent an invalid token realm [${req.subject}]`,
+      });
     }
     const okScheme = url.protocol === "https:" || (url.protocol === "http:" && this.opts.allowHttpRealm);
     const registryHost = new URL(req.url).hostname;
@@ -162,7 +166,11 @@ function mergeScopes(hinted: readonly string[], challenged: string | undefined):
 function canonicalScope(scope: string): string {
   const at = scope.lastIndexOf(":");
   if (at < 0) return scope;
-  return `${scope.slice(0, at)}:${scope.slice(at + 1).split(",").sort().join(",")}`;
+  return `${scope.slice(0, at)}:${scope
+    .slice(at + 1)
+    .split(",")
+    .sort()
+    .join(",")}`;
 }
 
 /** Loopback, private, link-local and unique-local IP literals, and `localhost`. */
@@ -172,7 +180,14 @@ export function isPrivateHost(hostname: string): boolean {
   const v = isIP(h);
   if (v === 4) {
     const [a = 0, b = 0] = h.split(".").map(Number);
-    return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || a === 0;
+    return (
+      a === 10 ||
+      a === 127 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254) ||
+      a === 0
+    );
   }
   if (v === 6) return h === "::1" || h === "::" || /^f[cd]/.test(h) || /^fe[89ab]/.test(h);
   return false;

@@ -11,11 +11,16 @@ const cases = [
   },
   {
     name: "bearer with several scopes in one quoted value",
-    input: 'Bearer realm="https://auth.example/token",service="reg",scope="repository:a:pull repository:b:pull,push"',
+    input:
+      'Bearer realm="https://auth.example/token",service="reg",scope="repository:a:pull repository:b:pull,push"',
     want: [
       {
         scheme: "bearer",
-        params: { realm: "https://auth.example/token", service: "reg", scope: "repository:a:pull repository:b:pull,push" },
+        params: {
+          realm: "https://auth.example/token",
+          service: "reg",
+          scope: "repository:a:pull repository:b:pull,push",
+        },
       },
     ],
   },

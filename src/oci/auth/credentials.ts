@@ -46,7 +46,12 @@ export function parseUserPassword(s: string): Credential | undefined {
   return { kind: "basic", username: s.slice(0, at), password: s.slice(at + 1) };
 }
 
-const HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
+const HUB_ALIASES = new Set([
+  "docker.io",
+  "index.docker.io",
+  "registry-1.docker.io",
+  "registry.hub.docker.com",
+]);
 
 /** Folds Docker Hub's many names into `docker.io` and lower-cases the host, for credential lookups. */
 export function canonicalRegistry(registry: string): string {

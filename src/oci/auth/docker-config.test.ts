@@ -33,12 +33,28 @@ describe("docker config lookups", () => {
   };
   const provider = dockerConfigCredentials(config, { runHelper });
   const cases: { name: string; registry: string; want: Credential | undefined }[] = [
-    { name: "Hub under its v1 URL, password with a colon", registry: "docker.io", want: basic("hubuser", "hub:pass") },
+    {
+      name: "Hub under its v1 URL, password with a colon",
+      registry: "docker.io",
+      want: basic("hubuser", "hub:pass"),
+    },
     { name: "Hub alias", registry: "index.docker.io", want: basic("hubuser", "hub:pass") },
     { name: "plain host key", registry: "ghcr.io", want: basic("gh", "token") },
-    { name: "scheme, port and path stripped from the key", registry: "registry.example.com:5000", want: basic("u", "p") },
-    { name: "identity token", registry: "id.example", want: { kind: "identity-token", token: "refresh-me", username: "me" } },
-    { name: "registry token", registry: "tok.example", want: { kind: "registry-token", token: "bearer-xyz" } },
+    {
+      name: "scheme, port and path stripped from the key",
+      registry: "registry.example.com:5000",
+      want: basic("u", "p"),
+    },
+    {
+      name: "identity token",
+      registry: "id.example",
+      want: { kind: "identity-token", token: "refresh-me", username: "me" },
+    },
+    {
+      name: "registry token",
+      registry: "tok.example",
+      want: { kind: "registry-token", token: "bearer-xyz" },
+    },
     { name: "credHelpers win", registry: "helped.example", want: basic("helper-user", "helper-secret") },
     { name: "no substring matches", registry: "evil.example", want: undefined },
     { name: "unknown registry is anonymous", registry: "quay.io", want: undefined },
@@ -83,14 +99,23 @@ esac
     assert.deepEqual(await runCredentialHelper("test", "good.example"), basic("alice", "s3cret"));
   });
   test("<token> username means an identity token", async () => {
-    assert.deepEqual(await runCredentialHelper("test", "token.example"), { kind: "identity-token", token: "refresh" });
+    assert.deepEqual(await runCredentialHelper("test", "token.example"), {
+      kind: "identity-token",
+      token: "refresh",
+    });
   });
   test("credentials not found is anonymous, not an error", async () => {
     assert.equal(await runCredentialHelper("test", "other.example"), undefined);
   });
   test("malformed output and a missing helper are CREDENTIALS_ERROR without secrets", async () => {
-    await assert.rejects(runCredentialHelper("test", "broken.example"), (e: unknown) => e instanceof OciError && e.code === "CREDENTIALS_ERROR");
-    await assert.rejects(runCredentialHelper("nope-not-installed", "x"), (e: unknown) => e instanceof OciError && /not found on PATH/.test(e.message));
+    await assert.rejects(
+      runCredentialHelper("test", "broken.example"),
+      (e: unknown) => e instanceof OciError && e.code === "CREDENTIALS_ERROR",
+    );
+    await assert.rejects(
+      runCredentialHelper("nope-not-installed", "x"),
+      (e: unknown) => e instanceof OciError && /not found on PATH/.test(e.message),
+    );
   });
 });
 
@@ -100,7 +125,11 @@ describe("loading and Kubernetes Secrets", () => {
     try {
       assert.deepEqual(await loadDockerConfig(dir), {});
       await writeFile(join(dir, "config.json"), '{"auths": {"x": {"auth": "c2VjcmV0"}} oops');
-      await assert.rejects(loadDockerConfig(dir), (e: unknown) => e instanceof OciError && e.message.includes("config.json") && !e.message.includes("c2VjcmV0"));
+      await assert.rejects(
+        loadDockerConfig(dir),
+        (e: unknown) =>
+          e instanceof OciError && e.message.includes("config.json") && !e.message.includes("c2VjcmV0"),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -114,14 +143,23 @@ describe("loading and Kubernetes Secrets", () => {
     assert.deepEqual(await kubeSecretCredentials(secret).get("ghcr.io"), basic("bot", "pat"));
   });
   test("legacy kubernetes.io/dockercfg", async () => {
-    const secret = { type: "kubernetes.io/dockercfg", stringData: { ".dockercfg": JSON.stringify({ "https://index.docker.io/v1/": { auth: b64("a:b") } }) } };
+    const secret = {
+      type: "kubernetes.io/dockercfg",
+      stringData: { ".dockercfg": JSON.stringify({ "https://index.docker.io/v1/": { auth: b64("a:b") } }) },
+    };
     assert.deepEqual(await kubeSecretCredentials(secret).get("docker.io"), basic("a", "b"));
   });
   test("a Secret without either key is CREDENTIALS_ERROR naming it", () => {
-    assert.throws(() => kubeSecretCredentials({ type: "Opaque", metadata: { name: "x", namespace: "y" }, data: {} }), /Secret y\/x has neither/);
+    assert.throws(
+      () => kubeSecretCredentials({ type: "Opaque", metadata: { name: "x", namespace: "y" }, data: {} }),
+      /Secret y\/x has neither/,
+    );
   });
   test("--creds applies to its registry only; chains stop at the first hit", async () => {
-    const p = chainCredentials(staticCredentials("ghcr.io", basic("flag", "pw")), staticCredentials("ghcr.io", basic("later", "x")));
+    const p = chainCredentials(
+      staticCredentials("ghcr.io", basic("flag", "pw")),
+      staticCredentials("ghcr.io", basic("later", "x")),
+    );
     assert.deepEqual(await p.get("ghcr.io"), basic("flag", "pw"));
     assert.equal(await p.get("docker.io"), undefined);
   });

@@ -37,7 +37,11 @@ export async function loadDockerConfig(dir: string): Promise<DockerConfig> {
     text = await readFile(file, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return {};
-    throw new OciError({ code: "CREDENTIALS_ERROR", message: `cannot read docker config ${file}`, cause: err });
+    throw new OciError({
+      code: "CREDENTIALS_ERROR",
+      message: `cannot read docker config ${file}`,
+      cause: err,
+    });
   }
   return parseDockerConfig(text, file);
 }
@@ -67,12 +71,15 @@ function fromAuthEntry(e: DockerAuthEntry, source: string): Credential | undefin
   let pass = e.password;
   if (e.auth) {
     const c = parseUserPassword(Buffer.from(e.auth, "base64").toString("utf8"));
-    if (c?.kind !== "basic") throw new OciError({ code: "CREDENTIALS_ERROR", message: `${source}: malformed auth entry` });
+    if (c?.kind !== "basic")
+      throw new OciError({ code: "CREDENTIALS_ERROR", message: `${source}: malformed auth entry` });
     user = c.username;
     pass = c.password;
   }
-  if (e.identitytoken) return { kind: "identity-token", token: e.identitytoken, ...(user ? { username: user } : {}) };
-  if (user !== undefined && pass !== undefined && user !== "") return { kind: "basic", username: user, password: pass };
+  if (e.identitytoken)
+    return { kind: "identity-token", token: e.identitytoken, ...(user ? { username: user } : {}) };
+  if (user !== undefined && pass !== undefined && user !== "")
+    return { kind: "basic", username: user, password: pass };
   return undefined;
 }
 
@@ -110,27 +117,40 @@ export function dockerConfigCredentials(
 export const runCredentialHelper: CredentialHelperRunner = (helper, serverUrl, signal) => {
   const program = `docker-credential-${helper}`;
   return new Promise((resolve, reject) => {
-    const child = execFile(program, ["get"], { signal, timeout: 30_000, maxBuffer: 64 * 1024 }, (err, stdout) => {
-      if (err) {
-        if (/credentials not found/i.test(stdout)) {
-          resolve(undefined);
+    const child = execFile(
+      program,
+      ["get"],
+      { signal, timeout: 30_000, maxBuffer: 64 * 1024 },
+      (err, stdout) => {
+        if (err) {
+          if (/credentials not found/i.test(stdout)) {
+            resolve(undefined);
+            return;
+          }
+          const why =
+            (err as NodeJS.ErrnoException).code === "ENOENT"
+              ? "not found on PATH"
+              : `exited with ${String(err.code ?? "error")}`;
+          reject(new OciError({ code: "CREDENTIALS_ERROR", message: `credential helper ${program} ${why}` }));
           return;
         }
-        const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "not found on PATH" : `exited with ${String(err.code ?? "error")}`;
-        reject(new OciError({ code: "CREDENTIALS_ERROR", message: `credential helper ${program} ${why}` }));
-        return;
-      }
-      try {
-        const reply = JSON.parse(stdout) as { Username?: unknown; Secret?: unknown };
-        const user = typeof reply.Username === "string" ? reply.Username : "";
-        const secret = typeof reply.Secret === "string" ? reply.Secret : "";
-        if (secret === "") resolve(undefined);
-        else if (user === "<token>") resolve({ kind: "identity-token", token: secret });
-        else resolve({ kind: "basic", username: user, password: secret });
-      } catch {
-        reject(new OciError({ code: "CREDENTIALS_ERROR", message: `credential helper ${program} returned malformed JSON` }));
-      }
-    });
+        try {
+          const reply = JSON.parse(stdout) as { Username?: unknown; Secret?: unknown };
+          const user = typeof reply.Username === "string" ? reply.Username : "";
+          const secret = typeof reply.Secret === "string" ? reply.Secret : "";
+          if (secret === "") resolve(undefined);
+          else if (user === "<token>") resolve({ kind: "identity-token", token: secret });
+          else resolve({ kind: "basic", username: user, password: secret });
+        } catch {
+          reject(
+            new OciError({
+              code: "CREDENTIALS_ERROR",
+              message: `credential helper ${program} returned malformed JSON`,
+            }),
+          );
+        }
+      },
+    );
     child.stdin?.end(serverUrl);
   });
 };

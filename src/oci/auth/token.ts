@@ -60,7 +60,11 @@ export async function fetchToken(req: TokenRequest, deps: TokenDeps): Promise<To
 }
 
 function postRefreshToken(req: TokenRequest, refreshToken: string, deps: TokenDeps): Promise<HttpResponse> {
-  const form = new URLSearchParams({ grant_type: "refresh_token", client_id: CLIENT_ID, refresh_token: refreshToken });
+  const form = new URLSearchParams({
+    grant_type: "refresh_token",
+    client_id: CLIENT_ID,
+    refresh_token: refreshToken,
+  });
   if (req.service !== undefined) form.set("service", req.service);
   if (req.scopes.length > 0) form.set("scope", req.scopes.join(" "));
   return deps.transport({
@@ -88,11 +92,17 @@ async function parseTokenResponse(res: HttpResponse, req: TokenRequest, deps: To
   try {
     body = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
   } catch {
-    throw new OciError({ code: "UNAUTHORIZED", message: `token server for ${req.subject} returned malformed JSON` });
+    throw new OciError({
+      code: "UNAUTHORIZED",
+      message: `token server for ${req.subject} returned malformed JSON`,
+    });
   }
   const token = typeof body.token === "string" && body.token !== "" ? body.token : body.access_token;
   if (typeof token !== "string" || token === "") {
-    throw new OciError({ code: "UNAUTHORIZED", message: `token server for ${req.subject} returned no token` });
+    throw new OciError({
+      code: "UNAUTHORIZED",
+      message: `token server for ${req.subject} returned no token`,
+    });
   }
   const lifeMs = (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 60) * 1000;
   return { token, expiresAt: deps.clock.now() + lifeMs - Math.min(SKEW_MS, lifeMs / 2) };

@@ -10,21 +10,51 @@ import { discard, type RegistrySession } from "./session.ts";
 const CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** A blob as a stream checked against its descriptor while it flows (fails at the first excess byte or at the end). */
-export async function getBlob(session: RegistrySession, repository: string, desc: Descriptor, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+export async function getBlob(
+  session: RegistrySession,
+  repository: string,
+  desc: Descriptor,
+  signal?: AbortSignal,
+): Promise<ReadableStream<Uint8Array>> {
   return session.request(
-    { method: "GET", url: `/v2/${repository}/blobs/${desc.digest}`, repository, actions: "pull", expect: [200], signal },
+    {
+      method: "GET",
+      url: `/v2/${repository}/blobs/${desc.digest}`,
+      repository,
+      actions: "pull",
+      expect: [200],
+      signal,
+    },
     (res) => {
-      if (res.body === null) throw new OciError({ code: "REGISTRY_ERROR", message: `blob ${desc.digest} has no body` });
+      if (res.body === null)
+        throw new OciError({ code: "REGISTRY_ERROR", message: `blob ${desc.digest} has no body` });
       return Promise.resolve(verifyStream(res.body, desc));
     },
   );
 }
 
 /** A small blob read whole (capped) and verified; a broken transfer is retried. */
-export async function getBlobBytes(session: RegistrySession, repository: string, desc: Descriptor, cap: number, signal?: AbortSignal): Promise<Uint8Array> {
-  if (desc.size > cap) throw new OciError({ code: "SIZE_EXCEEDED", message: `blob ${desc.digest} (${desc.size} bytes) is larger than its cap of ${cap} bytes` });
+export async function getBlobBytes(
+  session: RegistrySession,
+  repository: string,
+  desc: Descriptor,
+  cap: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  if (desc.size > cap)
+    throw new OciError({
+      code: "SIZE_EXCEEDED",
+      message: `blob ${desc.digest} (${desc.size} bytes) is larger than its cap of ${cap} bytes`,
+    });
   return session.request(
-    { method: "GET", url: `/v2/${repository}/blobs/${desc.digest}`, repository, actions: "pull", expect: [200], signal },
+    {
+      method: "GET",
+      url: `/v2/${repository}/blobs/${desc.digest}`,
+      repository,
+      actions: "pull",
+      expect: [200],
+      signal,
+    },
     async (res) => {
       const bytes = await readCapped(res.body, Math.min(cap, desc.size), `blob ${desc.digest}`);
       checkBytes(bytes, desc);
@@ -37,14 +67,29 @@ export async function getBlobBytes(session: RegistrySession, repository: string,
 export function checkBytes(bytes: Uint8Array, desc: Descriptor): void {
   const got = digestOf(bytes, desc.digest);
   if (bytes.byteLength !== desc.size || got !== desc.digest) {
-    throw new OciError({ code: "DIGEST_MISMATCH", message: `blob ${desc.digest} does not match its content (got ${got}, ${bytes.byteLength} bytes)` });
+    throw new OciError({
+      code: "DIGEST_MISMATCH",
+      message: `blob ${desc.digest} does not match its content (got ${got}, ${bytes.byteLength} bytes)`,
+    });
   }
 }
 
 /** True when the registry has the blob (HEAD 200). */
-export async function blobExists(session: RegistrySession, repository: string, desc: Descriptor, signal?: AbortSignal): Promise<boolean> {
+export async function blobExists(
+  session: RegistrySession,
+  repository: string,
+  desc: Descriptor,
+  signal?: AbortSignal,
+): Promise<boolean> {
   return session.request(
-    { method: "HEAD", url: `/v2/${repository}/blobs/${desc.digest}`, repository, actions: "pull", expect: [200, 404], signal },
+    {
+      method: "HEAD",
+      url: `/v2/${repository}/blobs/${desc.digest}`,
+      repository,
+      actions: "pull",
+      expect: [200, 404],
+      signal,
+    },
     async (res) => {
       await discard(res);
       return res.status === 200;
@@ -67,7 +112,8 @@ export async function pushBlob(
   const { signal } = opts;
   if (await blobExists(session, repository, desc, signal)) return "exists";
   const mount = opts.mountFrom !== undefined && opts.mountFrom !== repository ? opts.mountFrom : undefined;
-  const query = mount === undefined ? "" : `?mount=${encodeURIComponent(desc.digest)}&from=${encodeURIComponent(mount)}`;
+  const query =
+    mount === undefined ? "" : `?mount=${encodeURIComponent(desc.digest)}&from=${encodeURIComponent(mount)}`;
   const started = await session.request(
     {
       method: "POST",
@@ -85,7 +131,11 @@ export async function pushBlob(
     },
   );
   if (started.status === 201) return "mounted";
-  if (started.location === null) throw new OciError({ code: "REGISTRY_ERROR", message: `upload to ${repository} started without a Location` });
+  if (started.location === null)
+    throw new OciError({
+      code: "REGISTRY_ERROR",
+      message: `upload to ${repository} started without a Location`,
+    });
   let location = session.urlFor(started.location);
   if (content instanceof Uint8Array) {
     checkBytes(content, desc);
@@ -125,7 +175,11 @@ async function uploadChunks(
       {
         method: "PATCH",
         url: next,
-        headers: { "content-type": "application/octet-stream", "content-range": `${offset}-${end}`, "content-length": String(chunk.byteLength) },
+        headers: {
+          "content-type": "application/octet-stream",
+          "content-range": `${offset}-${end}`,
+          "content-length": String(chunk.byteLength),
+        },
         body: chunk,
         repository,
         actions: "pull,push",

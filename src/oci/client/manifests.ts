@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-import { MANIFEST_ACCEPT, digestOf, isDigest, parseDigest, sha256Of, type Descriptor, type Digest } from "../../core/index.ts";
+import {
+  MANIFEST_ACCEPT,
+  digestOf,
+  isDigest,
+  parseDigest,
+  sha256Of,
+  type Descriptor,
+  type Digest,
+} from "../../core/index.ts";
 import { OciError } from "../errors.ts";
 import type { FetchedManifest } from "../repository.ts";
 import type { HttpResponse } from "../transport/http.ts";
@@ -30,13 +38,24 @@ export async function getManifest(
   const cap = session.limits.manifestBytes;
   const what = `manifest ${repository}:${reference}`;
   return session.request(
-    { method: "GET", url: `/v2/${repository}/manifests/${reference}`, headers: { accept: ACCEPT }, repository, actions: "pull", expect: [200], signal },
+    {
+      method: "GET",
+      url: `/v2/${repository}/manifests/${reference}`,
+      headers: { accept: ACCEPT },
+      repository,
+      actions: "pull",
+      expect: [200],
+      signal,
+    },
     async (res) => {
       if (Number(res.headers.get("content-length") ?? "0") > cap) throw tooBig(what, cap);
       const bytes = await readCapped(res.body, cap, what);
       const digest = isDigest(reference) ? digestOf(bytes, parseDigest(reference)) : sha256Of(bytes);
       if (isDigest(reference) && digest !== reference) {
-        throw new OciError({ code: "DIGEST_MISMATCH", message: `${what} does not match its digest (got ${digest})` });
+        throw new OciError({
+          code: "DIGEST_MISMATCH",
+          message: `${what} does not match its digest (got ${digest})`,
+        });
       }
       const mediaType = checkMediaType(bytes, mediaTypeOf(res), what);
       return { descriptor: { mediaType, digest, size: bytes.byteLength }, bytes };
@@ -55,11 +74,17 @@ export function checkMediaType(bytes: Uint8Array, contentType: string, what: str
   const field = (body as { mediaType?: unknown } | null)?.mediaType;
   const declared = typeof field === "string" ? field : undefined;
   if (declared !== undefined && contentType !== "" && declared !== contentType) {
-    throw new OciError({ code: "INVALID_MANIFEST", message: `${what} says mediaType ${declared} but was served as ${contentType}` });
+    throw new OciError({
+      code: "INVALID_MANIFEST",
+      message: `${what} says mediaType ${declared} but was served as ${contentType}`,
+    });
   }
   const mediaType = declared ?? contentType;
   if (!MANIFEST_ACCEPT.includes(mediaType)) {
-    throw new OciError({ code: "INVALID_MANIFEST", message: `${what} has unsupported media type ${JSON.stringify(mediaType)}` });
+    throw new OciError({
+      code: "INVALID_MANIFEST",
+      message: `${what} has unsupported media type ${JSON.stringify(mediaType)}`,
+    });
   }
   return mediaType;
 }
@@ -75,13 +100,22 @@ export async function headManifest(
   signal?: AbortSignal,
 ): Promise<Descriptor> {
   const head = await session.request(
-    { method: "HEAD", url: `/v2/${repository}/manifests/${reference}`, headers: { accept: ACCEPT }, repository, actions: "pull", expect: [200, 405, 501], signal },
+    {
+      method: "HEAD",
+      url: `/v2/${repository}/manifests/${reference}`,
+      headers: { accept: ACCEPT },
+      repository,
+      actions: "pull",
+      expect: [200, 405, 501],
+      signal,
+    },
     async (res) => {
       await discard(res);
       const d = res.headers.get("docker-content-digest");
       const size = Number(res.headers.get("content-length") ?? "NaN");
       const mediaType = mediaTypeOf(res);
-      if (res.status !== 200 || d === null || !isDigest(d) || !Number.isSafeInteger(size) || mediaType === "") return undefined;
+      if (res.status !== 200 || d === null || !isDigest(d) || !Number.isSafeInteger(size) || mediaType === "")
+        return undefined;
       if (isDigest(reference) && d !== reference) return undefined;
       return { mediaType, digest: d, size } satisfies Descriptor;
     },
@@ -99,10 +133,20 @@ export async function putManifest(
   reference: string,
   signal?: AbortSignal,
 ): Promise<{ descriptor: Descriptor; subjectTracked: boolean }> {
-  if (bytes.byteLength > session.limits.manifestBytes) throw tooBig(`manifest for ${repository}:${reference}`, session.limits.manifestBytes);
+  if (bytes.byteLength > session.limits.manifestBytes)
+    throw tooBig(`manifest for ${repository}:${reference}`, session.limits.manifestBytes);
   const digest = sha256Of(bytes);
   return session.request(
-    { method: "PUT", url: `/v2/${repository}/manifests/${reference}`, headers: { "content-type": mediaType }, body: bytes, repository, actions: "pull,push", expect: [201, 200], signal },
+    {
+      method: "PUT",
+      url: `/v2/${repository}/manifests/${reference}`,
+      headers: { "content-type": mediaType },
+      body: bytes,
+      repository,
+      actions: "pull,push",
+      expect: [201, 200],
+      signal,
+    },
     async (res) => {
       await discard(res);
       const subjectTracked = res.headers.get("oci-subject") !== null;
@@ -112,9 +156,21 @@ export async function putManifest(
 }
 
 /** Deletes a manifest by digest (202); registries that disable deletes answer 405 / `UNSUPPORTED`. */
-export async function deleteManifest(session: RegistrySession, repository: string, digest: Digest, signal?: AbortSignal): Promise<void> {
+export async function deleteManifest(
+  session: RegistrySession,
+  repository: string,
+  digest: Digest,
+  signal?: AbortSignal,
+): Promise<void> {
   await session.request(
-    { method: "DELETE", url: `/v2/${repository}/manifests/${digest}`, repository, actions: "delete", expect: [202, 200], signal },
+    {
+      method: "DELETE",
+      url: `/v2/${repository}/manifests/${digest}`,
+      repository,
+      actions: "delete",
+      expect: [202, 200],
+      signal,
+    },
     discard,
   );
 }

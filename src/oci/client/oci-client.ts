@@ -25,7 +25,10 @@ export class OciClient {
   /** The repository a target names (its tag or digest, if any, is for the caller to use). */
   repository(target: Target): Repository {
     if (target.kind === "layout") {
-      return new LayoutRepository(target.dir, this.opts.limits === undefined ? {} : { limits: this.opts.limits });
+      return new LayoutRepository(
+        target.dir,
+        this.opts.limits === undefined ? {} : { limits: this.opts.limits },
+      );
     }
     return new RegistryRepository(this.session(target.ref.registry), target.ref.repository);
   }

@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-import { MediaType, digestAlgorithm, digestHex, isDigest, type Descriptor, type Digest, type ImageIndex } from "../../core/index.ts";
+import {
+  MediaType,
+  digestAlgorithm,
+  digestHex,
+  isDigest,
+  type Descriptor,
+  type Digest,
+  type ImageIndex,
+} from "../../core/index.ts";
 import { OciError } from "../errors.ts";
 import { readCapped } from "../transport/read.ts";
 import { getManifest, putManifest } from "./manifests.ts";
@@ -41,16 +49,28 @@ export async function listReferrers(
   digest: Digest,
   opts: { artifactType?: string | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<Descriptor[]> {
-  const query = opts.artifactType === undefined ? "" : `?artifactType=${encodeURIComponent(opts.artifactType)}`;
+  const query =
+    opts.artifactType === undefined ? "" : `?artifactType=${encodeURIComponent(opts.artifactType)}`;
   let url: string | undefined = session.urlFor(`/v2/${repository}/referrers/${digest}${query}`);
   const out: Descriptor[] = [];
   for (let page = 0; url !== undefined; page++) {
     if (page >= session.limits.referrerPages) {
-      throw new OciError({ code: "SIZE_EXCEEDED", message: `referrers of ${digest} have more than ${session.limits.referrerPages} pages` });
+      throw new OciError({
+        code: "SIZE_EXCEEDED",
+        message: `referrers of ${digest} have more than ${session.limits.referrerPages} pages`,
+      });
     }
     const current: string = url;
     const result = await session.request(
-      { method: "GET", url: current, headers: { accept: MediaType.ociIndex }, repository, actions: "pull", expect: [200, 400, 404, 405, 406], signal: opts.signal },
+      {
+        method: "GET",
+        url: current,
+        headers: { accept: MediaType.ociIndex },
+        repository,
+        actions: "pull",
+        expect: [200, 400, 404, 405, 406],
+        signal: opts.signal,
+      },
       async (res) => {
         const type = (res.headers.get("content-type") ?? "").split(";")[0]?.trim();
         if (res.status !== 200 || type !== MediaType.ociIndex) {
@@ -58,15 +78,27 @@ export async function listReferrers(
           return undefined;
         }
         const bytes = await readCapped(res.body, session.limits.manifestBytes, `referrers of ${digest}`);
-        return { index: parseIndex(bytes, `referrers of ${digest}`), next: nextLink(res.headers.get("link"), current), filtered: /artifactType/i.test(res.headers.get("oci-filters-applied") ?? "") };
+        return {
+          index: parseIndex(bytes, `referrers of ${digest}`),
+          next: nextLink(res.headers.get("link"), current),
+          filtered: /artifactType/i.test(res.headers.get("oci-filters-applied") ?? ""),
+        };
       },
     );
     if (result === undefined) {
       if (page > 0) break;
-      return filterByType(await readFallbackIndex(session, repository, digest, opts.signal), opts.artifactType);
+      return filterByType(
+        await readFallbackIndex(session, repository, digest, opts.signal),
+        opts.artifactType,
+      );
     }
-    out.push(...(result.filtered ? result.index.manifests : filterByType(result.index.manifests, opts.artifactType)));
-    url = result.next !== undefined && new URL(result.next).origin === new URL(current).origin ? result.next : undefined;
+    out.push(
+      ...(result.filtered ? result.index.manifests : filterByType(result.index.manifests, opts.artifactType)),
+    );
+    url =
+      result.next !== undefined && new URL(result.next).origin === new URL(current).origin
+        ? result.next
+        : undefined;
   }
   return out;
 }
@@ -75,7 +107,12 @@ function filterByType(descs: readonly Descriptor[], artifactType: string | undef
   return artifactType === undefined ? [...descs] : descs.filter((d) => d.artifactType === artifactType);
 }
 
-async function readFallbackIndex(session: RegistrySession, repository: string, digest: Digest, signal?: AbortSignal): Promise<Descriptor[]> {
+async function readFallbackIndex(
+  session: RegistrySession,
+  repository: string,
+  digest: Digest,
+  signal?: AbortSignal,
+): Promise<Descriptor[]> {
   try {
     const m = await getManifest(session, repository, fallbackTag(digest), signal);
     return [...parseIndex(m.bytes, `referrers index ${fallbackTag(digest)}`).manifests];
@@ -108,8 +145,16 @@ export async function addToFallbackIndex(
  * `artifactType` from the manifest (else its config media type) and all manifest annotations (image-spec
  * "Listing Referrers").
  */
-export function referrerLink(bytes: Uint8Array, desc: Descriptor): { subject: Digest; referrer: Descriptor } | undefined {
-  let body: { subject?: { digest?: unknown }; artifactType?: unknown; config?: { mediaType?: unknown }; annotations?: unknown };
+export function referrerLink(
+  bytes: Uint8Array,
+  desc: Descriptor,
+): { subject: Digest; referrer: Descriptor } | undefined {
+  let body: {
+    subject?: { digest?: unknown };
+    artifactType?: unknown;
+    config?: { mediaType?: unknown };
+    annotations?: unknown;
+  };
   try {
     body = JSON.parse(new TextDecoder().decode(bytes)) as typeof body;
   } catch {
@@ -118,7 +163,10 @@ export function referrerLink(bytes: Uint8Array, desc: Descriptor): { subject: Di
   const subject = body.subject?.digest;
   if (typeof subject !== "string" || !isDigest(subject)) return undefined;
   const type = typeof body.artifactType === "string" ? body.artifactType : body.config?.mediaType;
-  const annotations = typeof body.annotations === "object" && body.annotations !== null ? (body.annotations as Record<string, string>) : undefined;
+  const annotations =
+    typeof body.annotations === "object" && body.annotations !== null
+      ? (body.annotations as Record<string, string>)
+      : undefined;
   const referrer: Descriptor = {
     ...desc,
     ...(typeof type === "string" ? { artifactType: type } : {}),

@@ -43,13 +43,32 @@ export class RegistryRepository implements Repository {
     return blobExists(this.session, this.repo, desc, opts?.signal);
   }
 
-  pushBlob(desc: Descriptor, content: BlobContent, opts?: OpOptions & { mountFrom?: string }): Promise<BlobPushResult> {
-    return pushBlob(this.session, this.repo, desc, content, { signal: opts?.signal, mountFrom: opts?.mountFrom });
+  pushBlob(
+    desc: Descriptor,
+    content: BlobContent,
+    opts?: OpOptions & { mountFrom?: string },
+  ): Promise<BlobPushResult> {
+    return pushBlob(this.session, this.repo, desc, content, {
+      signal: opts?.signal,
+      mountFrom: opts?.mountFrom,
+    });
   }
 
-  async pushManifest(bytes: Uint8Array, mediaType: string, tag?: string, opts?: OpOptions): Promise<Descriptor> {
+  async pushManifest(
+    bytes: Uint8Array,
+    mediaType: string,
+    tag?: string,
+    opts?: OpOptions,
+  ): Promise<Descriptor> {
     const reference = tag ?? sha256Of(bytes);
-    const { descriptor, subjectTracked } = await putManifest(this.session, this.repo, bytes, mediaType, reference, opts?.signal);
+    const { descriptor, subjectTracked } = await putManifest(
+      this.session,
+      this.repo,
+      bytes,
+      mediaType,
+      reference,
+      opts?.signal,
+    );
     const link = referrerLink(bytes, descriptor);
     if (link !== undefined && !subjectTracked) {
       await addToFallbackIndex(this.session, this.repo, link.subject, link.referrer, opts?.signal);
@@ -58,7 +77,10 @@ export class RegistryRepository implements Repository {
   }
 
   referrers(digest: Digest, opts?: OpOptions & { artifactType?: string }): Promise<Descriptor[]> {
-    return listReferrers(this.session, this.repo, digest, { artifactType: opts?.artifactType, signal: opts?.signal });
+    return listReferrers(this.session, this.repo, digest, {
+      artifactType: opts?.artifactType,
+      signal: opts?.signal,
+    });
   }
 
   deleteManifest(digest: Digest, opts?: OpOptions): Promise<void> {

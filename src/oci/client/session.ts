@@ -1,11 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 import { channel } from "node:diagnostics_channel";
-import { DEFAULT_LIMITS, NOOP_LOGGER, SYSTEM_CLOCK, type Clock, type Limits, type Logger } from "../../core/index.ts";
+import {
+  DEFAULT_LIMITS,
+  NOOP_LOGGER,
+  SYSTEM_CLOCK,
+  type Clock,
+  type Limits,
+  type Logger,
+} from "../../core/index.ts";
 import { Authorizer } from "../auth/authorizer.ts";
 import { parseChallenges, pickChallenge } from "../auth/challenge.ts";
 import { ANONYMOUS, type CredentialProvider } from "../auth/credentials.ts";
 import { registryHost } from "../reference/index.ts";
-import { createHttpTransport, type FetchLike, type HttpResponse, type HttpTransport } from "../transport/http.ts";
+import {
+  createHttpTransport,
+  type FetchLike,
+  type HttpResponse,
+  type HttpTransport,
+} from "../transport/http.ts";
 import { redactUrl } from "../transport/redact.ts";
 import { toRegistryError } from "../transport/registry-error.ts";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "../transport/retry.ts";
@@ -98,9 +110,18 @@ export class RegistrySession {
           await discard(res);
           return "none" as const;
         }
-        const challenge = res.status === 401 ? pickChallenge(parseChallenges(res.headers.get("www-authenticate"))) : undefined;
+        const challenge =
+          res.status === 401
+            ? pickChallenge(parseChallenges(res.headers.get("www-authenticate")))
+            : undefined;
         if (challenge === undefined) {
-          throw await toRegistryError(res, { method: "GET", url, subject: `registry ${this.registry}`, errorBodyCap: this.limits.errorBodyBytes, now: this.clock.now() });
+          throw await toRegistryError(res, {
+            method: "GET",
+            url,
+            subject: `registry ${this.registry}`,
+            errorBodyCap: this.limits.errorBodyBytes,
+            now: this.clock.now(),
+          });
         }
         await discard(res);
         this.auth.prime(new URL(url).host, challenge);
@@ -124,7 +145,13 @@ export class RegistrySession {
       signal: req.signal,
       onRetry: (err, attempt, delayMs) => {
         const code = (err as { code?: unknown }).code;
-        this.logger.warn("retrying registry request", { method: req.method, url: redactUrl(this.urlFor(req.url)), attempt, delayMs, code });
+        this.logger.warn("retrying registry request", {
+          method: req.method,
+          url: redactUrl(this.urlFor(req.url)),
+          attempt,
+          delayMs,
+          code,
+        });
       },
     });
   }
@@ -148,7 +175,12 @@ export class RegistrySession {
     if (requestChannel.hasSubscribers) {
       requestChannel.publish({ method: req.method, url: redactUrl(url), status: res.status, durationMs });
     }
-    this.logger.debug("registry request", { method: req.method, url: redactUrl(url), status: res.status, durationMs });
+    this.logger.debug("registry request", {
+      method: req.method,
+      url: redactUrl(url),
+      status: res.status,
+      durationMs,
+    });
     if (!req.expect.includes(res.status)) {
       throw await toRegistryError(res, {
         method: req.method,

@@ -12,7 +12,11 @@ const PAGE_SIZE = 1000;
  * bytes, pages are capped in number, and a next link must stay on the same registry (SSRF guard, as
  * go-containerregistry `getNextPageURL`).
  */
-export async function listTags(session: RegistrySession, repository: string, signal?: AbortSignal): Promise<string[]> {
+export async function listTags(
+  session: RegistrySession,
+  repository: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const tags: string[] = [];
   const seen = new Set<string>();
   let url: string | undefined = `/v2/${repository}/tags/list?n=${PAGE_SIZE}`;
@@ -28,8 +32,15 @@ export async function listTags(session: RegistrySession, repository: string, sig
     const { pageTags, next } = await session.request(
       { method: "GET", url: current, repository, actions: "pull", expect: [200], signal },
       async (res) => {
-        const bytes = await readCapped(res.body, session.limits.tagListPageBytes, `tag list of ${repository}`);
-        return { pageTags: parseTagList(bytes, repository), next: nextLink(res.headers.get("link"), current) };
+        const bytes = await readCapped(
+          res.body,
+          session.limits.tagListPageBytes,
+          `tag list of ${repository}`,
+        );
+        return {
+          pageTags: parseTagList(bytes, repository),
+          next: nextLink(res.headers.get("link"), current),
+        };
       },
     );
     tags.push(...pageTags);
@@ -48,7 +59,10 @@ function parseTagList(bytes: Uint8Array, repository: string): string[] {
   const tags = (body as { tags?: unknown } | null)?.tags;
   if (tags === null || tags === undefined) return [];
   if (!Array.isArray(tags) || !tags.every((t) => typeof t === "string")) {
-    throw new OciError({ code: "REGISTRY_ERROR", message: `tag list of ${repository} has no array of strings` });
+    throw new OciError({
+      code: "REGISTRY_ERROR",
+      message: `tag list of ${repository} has no array of strings`,
+    });
   }
   return tags;
 }
@@ -65,7 +79,10 @@ export function nextLink(header: string | null, base: string): string | undefine
 
 function checkSameOrigin(next: string, current: string): string {
   if (new URL(next).origin !== new URL(current).origin) {
-    throw new OciError({ code: "REGISTRY_ERROR", message: `tag list pagination leaves the registry (${new URL(next).origin})` });
+    throw new OciError({
+      code: "REGISTRY_ERROR",
+      message: `tag list pagination leaves the registry (${new URL(next).origin})`,
+    });
   }
   return next;
 }

@@ -19,20 +19,27 @@ export async function readLayoutIndex(dir: string, cap: number): Promise<ImageIn
     throw new OciError({ code: "LAYOUT_ERROR", message: `${dir}/index.json is not JSON` });
   }
   const manifests = (body as { manifests?: unknown } | null)?.manifests ?? [];
-  if (!Array.isArray(manifests)) throw new OciError({ code: "LAYOUT_ERROR", message: `${dir}/index.json has no manifests array` });
+  if (!Array.isArray(manifests))
+    throw new OciError({ code: "LAYOUT_ERROR", message: `${dir}/index.json has no manifests array` });
   return { ...(body as ImageIndex), manifests: manifests as Descriptor[] };
 }
 
 async function readMarker(dir: string): Promise<void> {
   const text = await readText(join(dir, "oci-layout"), 4096, dir).catch((err: unknown) => {
     if (err instanceof OciError && err.code === "NOT_FOUND") {
-      throw new OciError({ code: "LAYOUT_ERROR", message: `${dir} is not an OCI image layout (no oci-layout file)` });
+      throw new OciError({
+        code: "LAYOUT_ERROR",
+        message: `${dir} is not an OCI image layout (no oci-layout file)`,
+      });
     }
     throw err;
   });
   const version = (JSON.parse(text) as { imageLayoutVersion?: unknown } | null)?.imageLayoutVersion;
   if (typeof version !== "string" || !version.startsWith("1.")) {
-    throw new OciError({ code: "LAYOUT_ERROR", message: `${dir}/oci-layout has unsupported imageLayoutVersion ${JSON.stringify(version)}` });
+    throw new OciError({
+      code: "LAYOUT_ERROR",
+      message: `${dir}/oci-layout has unsupported imageLayoutVersion ${JSON.stringify(version)}`,
+    });
   }
 }
 
@@ -42,9 +49,14 @@ async function readText(file: string, cap: number, dir: string): Promise<string>
     buf = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new OciError({ code: code === "ENOENT" ? "NOT_FOUND" : "LAYOUT_ERROR", message: `cannot read ${file} in layout ${dir}`, cause: err });
+    throw new OciError({
+      code: code === "ENOENT" ? "NOT_FOUND" : "LAYOUT_ERROR",
+      message: `cannot read ${file} in layout ${dir}`,
+      cause: err,
+    });
   }
-  if (buf.byteLength > cap) throw new OciError({ code: "SIZE_EXCEEDED", message: `${file} is larger than its cap of ${cap} bytes` });
+  if (buf.byteLength > cap)
+    throw new OciError({ code: "SIZE_EXCEEDED", message: `${file} is larger than its cap of ${cap} bytes` });
   return buf.toString("utf8");
 }
 
@@ -52,9 +64,11 @@ async function readText(file: string, cap: number, dir: string): Promise<string>
 export async function initLayout(dir: string): Promise<void> {
   await mkdir(join(dir, "blobs"), { recursive: true });
   const marker = join(dir, "oci-layout");
-  await writeFile(marker, JSON.stringify({ imageLayoutVersion: "1.0.0" }), { flag: "wx" }).catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-  });
+  await writeFile(marker, JSON.stringify({ imageLayoutVersion: "1.0.0" }), { flag: "wx" }).catch(
+    (err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    },
+  );
   const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
   await writeFile(join(dir, "index.json"), JSON.stringify(index), { flag: "wx" }).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
@@ -79,7 +93,9 @@ export function withEntry(index: ImageIndex, desc: Descriptor, tag: string | und
     return { ...index, manifests: [...index.manifests, plain] };
   }
   const kept = index.manifests.filter(
-    (d) => d.annotations?.[REF_NAME] !== tag && !(d.digest === desc.digest && d.annotations?.[REF_NAME] === undefined),
+    (d) =>
+      d.annotations?.[REF_NAME] !== tag &&
+      !(d.digest === desc.digest && d.annotations?.[REF_NAME] === undefined),
   );
   return { ...index, manifests: [...kept, { ...plain, annotations: { [REF_NAME]: tag } }] };
 }

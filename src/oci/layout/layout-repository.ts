@@ -44,7 +44,9 @@ export class LayoutRepository implements Repository {
 
   async tags(): Promise<string[]> {
     const index = await readLayoutIndex(this.dir, this.limits.manifestBytes);
-    const names = index.manifests.map((d) => d.annotations?.[REF_NAME]).filter((t): t is string => t !== undefined);
+    const names = index.manifests
+      .map((d) => d.annotations?.[REF_NAME])
+      .filter((t): t is string => t !== undefined);
     return [...new Set(names)];
   }
 
@@ -52,7 +54,8 @@ export class LayoutRepository implements Repository {
     if (!isDigest(reference)) {
       const index = await readLayoutIndex(this.dir, this.limits.manifestBytes);
       const found = index.manifests.findLast((d) => d.annotations?.[REF_NAME] === reference);
-      if (found === undefined) throw new OciError({ code: "NOT_FOUND", message: `tag ${reference} not found in ${this.name}` });
+      if (found === undefined)
+        throw new OciError({ code: "NOT_FOUND", message: `tag ${reference} not found in ${this.name}` });
       return { mediaType: found.mediaType, digest: parseDigest(found.digest), size: found.size };
     }
     return (await this.fetchManifest(reference)).descriptor;
@@ -63,7 +66,10 @@ export class LayoutRepository implements Repository {
     const bytes = await this.readBlob(digest, this.limits.manifestBytes);
     const got = sha256Of(bytes);
     if (digestAlgorithm(digest) === "sha256" && got !== digest) {
-      throw new OciError({ code: "DIGEST_MISMATCH", message: `manifest ${digest} in ${this.name} does not match its content (got ${got})` });
+      throw new OciError({
+        code: "DIGEST_MISMATCH",
+        message: `manifest ${digest} in ${this.name} does not match its content (got ${got})`,
+      });
     }
     const mediaType = checkMediaType(bytes, "", `manifest ${digest} in ${this.name}`);
     return { descriptor: { mediaType, digest, size: bytes.byteLength }, bytes };
@@ -72,13 +78,21 @@ export class LayoutRepository implements Repository {
   async fetchBlob(desc: Descriptor): Promise<ReadableStream<Uint8Array>> {
     const file = this.blobPath(desc.digest);
     await stat(file).catch((err: unknown) => {
-      throw new OciError({ code: "NOT_FOUND", message: `blob ${desc.digest} not found in ${this.name}`, cause: err });
+      throw new OciError({
+        code: "NOT_FOUND",
+        message: `blob ${desc.digest} not found in ${this.name}`,
+        cause: err,
+      });
     });
     return verifyStream(Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>, desc);
   }
 
   async fetchBlobBytes(desc: Descriptor, cap: number): Promise<Uint8Array> {
-    if (desc.size > cap) throw new OciError({ code: "SIZE_EXCEEDED", message: `blob ${desc.digest} (${desc.size} bytes) is larger than its cap of ${cap} bytes` });
+    if (desc.size > cap)
+      throw new OciError({
+        code: "SIZE_EXCEEDED",
+        message: `blob ${desc.digest} (${desc.size} bytes) is larger than its cap of ${cap} bytes`,
+      });
     const bytes = await this.readBlob(desc.digest, cap);
     checkBytes(bytes, desc);
     return bytes;
@@ -115,7 +129,11 @@ export class LayoutRepository implements Repository {
   }
 
   async pushManifest(bytes: Uint8Array, mediaType: string, tag?: string): Promise<Descriptor> {
-    if (!isManifestMediaType(mediaType)) throw new OciError({ code: "INVALID_MANIFEST", message: `unsupported manifest media type ${mediaType}` });
+    if (!isManifestMediaType(mediaType))
+      throw new OciError({
+        code: "INVALID_MANIFEST",
+        message: `unsupported manifest media type ${mediaType}`,
+      });
     const desc: Descriptor = { mediaType, digest: sha256Of(bytes), size: bytes.byteLength };
     await this.pushBlob(desc, bytes);
     await this.updateIndex((index) => withEntry(index, desc, tag));
@@ -128,12 +146,17 @@ export class LayoutRepository implements Repository {
     for (const d of index.manifests) {
       if (d.annotations?.[REF_NAME] === fallbackTag(digest)) {
         const fallback = await this.readBlob(parseDigest(d.digest), this.limits.manifestBytes);
-        for (const r of parseIndex(fallback, `referrers index ${fallbackTag(digest)}`).manifests) out.set(r.digest, r);
+        for (const r of parseIndex(fallback, `referrers index ${fallbackTag(digest)}`).manifests)
+          out.set(r.digest, r);
         continue;
       }
       if (!isManifestMediaType(d.mediaType) || d.size > this.limits.manifestBytes) continue;
       const bytes = await this.readBlob(parseDigest(d.digest), this.limits.manifestBytes);
-      const link = referrerLink(bytes, { mediaType: d.mediaType, digest: parseDigest(d.digest), size: d.size });
+      const link = referrerLink(bytes, {
+        mediaType: d.mediaType,
+        digest: parseDigest(d.digest),
+        size: d.size,
+      });
       if (link?.subject === digest) out.set(d.digest, link.referrer);
     }
     const all = [...out.values()];
@@ -141,7 +164,10 @@ export class LayoutRepository implements Repository {
   }
 
   async deleteManifest(digest: Digest): Promise<void> {
-    await this.updateIndex((index) => ({ ...index, manifests: index.manifests.filter((d) => d.digest !== digest) }));
+    await this.updateIndex((index) => ({
+      ...index,
+      manifests: index.manifests.filter((d) => d.digest !== digest),
+    }));
   }
 
   private blobPath(digest: Digest): string {
@@ -151,13 +177,25 @@ export class LayoutRepository implements Repository {
   private async readBlob(digest: Digest, cap: number): Promise<Uint8Array> {
     const file = this.blobPath(digest);
     const info = await stat(file).catch((err: unknown) => {
-      throw new OciError({ code: "NOT_FOUND", message: `blob ${digest} not found in ${this.name}`, cause: err });
+      throw new OciError({
+        code: "NOT_FOUND",
+        message: `blob ${digest} not found in ${this.name}`,
+        cause: err,
+      });
     });
-    if (info.size > cap) throw new OciError({ code: "SIZE_EXCEEDED", message: `blob ${digest} in ${this.name} is larger than its cap of ${cap} bytes` });
+    if (info.size > cap)
+      throw new OciError({
+        code: "SIZE_EXCEEDED",
+        message: `blob ${digest} in ${this.name} is larger than its cap of ${cap} bytes`,
+      });
     return new Uint8Array(await readFile(file));
   }
 
-  private updateIndex(change: (index: Awaited<ReturnType<typeof readLayoutIndex>>) => Awaited<ReturnType<typeof readLayoutIndex>>): Promise<void> {
+  private updateIndex(
+    change: (
+      index: Awaited<ReturnType<typeof readLayoutIndex>>,
+    ) => Awaited<ReturnType<typeof readLayoutIndex>>,
+  ): Promise<void> {
     const next = this.writes.then(async () => {
       await initLayout(this.dir);
       const index = await readLayoutIndex(this.dir, this.limits.manifestBytes);

@@ -56,7 +56,10 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): HttpTransp
       const location = res.headers.get("location");
       await res.body?.cancel().catch(() => undefined);
       if (location === null || hop >= maxRedirects) {
-        throw new OciError({ code: "NETWORK_ERROR", message: `too many or broken redirects from ${redactUrl(req.url)}` });
+        throw new OciError({
+          code: "NETWORK_ERROR",
+          message: `too many or broken redirects from ${redactUrl(req.url)}`,
+        });
       }
       const next = new URL(location, url);
       if (next.origin !== new URL(url).origin) headers = withoutAuthorization(headers);
@@ -76,7 +79,9 @@ function withoutAuthorization(h: Record<string, string>): Record<string, string>
 async function sendOnce(req: HttpRequest, doFetch: FetchLike, timeoutMs: number): Promise<HttpResponse> {
   const ctl = new AbortController();
   const signal = req.signal ? AbortSignal.any([req.signal, ctl.signal]) : ctl.signal;
-  let timer = setTimeout(() => { ctl.abort(); }, timeoutMs);
+  let timer = setTimeout(() => {
+    ctl.abort();
+  }, timeoutMs);
   const init: RequestInit & { duplex?: "half" } = {
     method: req.method,
     headers: req.headers ?? {},
@@ -96,11 +101,14 @@ async function sendOnce(req: HttpRequest, doFetch: FetchLike, timeoutMs: number)
   }
   clearTimeout(timer);
   const source = res.body;
-  if (source === null) return { status: res.status, headers: res.headers, body: null, url: res.url || req.url };
+  if (source === null)
+    return { status: res.status, headers: res.headers, body: null, url: res.url || req.url };
   const reader = source.getReader();
   const guarded = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      timer = setTimeout(() => { ctl.abort(); }, timeoutMs);
+      timer = setTimeout(() => {
+        ctl.abort();
+      }, timeoutMs);
       try {
         const { done, value } = await reader.read();
         if (done) controller.close();
@@ -122,7 +130,9 @@ async function sendOnce(req: HttpRequest, doFetch: FetchLike, timeoutMs: number)
 function networkError(err: unknown, req: HttpRequest, timedOut: boolean, timeoutMs: number): Error {
   if (req.signal?.aborted === true) {
     const reason: unknown = req.signal.reason;
-    return reason instanceof Error ? reason : new OciError({ code: "TIMEOUT", message: "operation cancelled" });
+    return reason instanceof Error
+      ? reason
+      : new OciError({ code: "TIMEOUT", message: "operation cancelled" });
   }
   const target = `${req.method} ${redactUrl(req.url)}`;
   if (timedOut) {

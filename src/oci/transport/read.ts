@@ -20,7 +20,10 @@ export async function readCapped(
       if (done) break;
       total += value.byteLength;
       if (total > cap) {
-        throw new OciError({ code: "SIZE_EXCEEDED", message: `${what} is larger than its cap of ${cap} bytes` });
+        throw new OciError({
+          code: "SIZE_EXCEEDED",
+          message: `${what} is larger than its cap of ${cap} bytes`,
+        });
       }
       chunks.push(value);
     }

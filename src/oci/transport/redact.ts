@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Query parameters that may carry secrets or opaque upload state; their values never reach messages or logs. */
-const SECRET_PARAMS = /^(?:_state|token|access_token|refresh_token|password|sig|signature|x-amz-.*|x-goog-.*|se|sp|sv|sr|skoid|sktid|skt|ske|sks|skv)$/i;
+const SECRET_PARAMS =
+  /^(?:_state|token|access_token|refresh_token|password|sig|signature|x-amz-.*|x-goog-.*|se|sp|sv|sr|skoid|sktid|skt|ske|sks|skv)$/i;
 
 /**
  * Returns `url` safe for messages and logs: no userinfo, secret-looking query values replaced by `REDACTED`

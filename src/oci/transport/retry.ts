@@ -34,7 +34,12 @@ export interface RetryOptions {
 }
 
 /** The delay before retry number `attempt` (1-based), honouring a server hint when there is one. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number, hintMs?: number): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number,
+  hintMs?: number,
+): number {
   if (hintMs !== undefined) return Math.min(hintMs, policy.maxRetryAfterMs);
   const raw = Math.min(policy.maxMs, policy.baseMs * policy.factor ** (attempt - 1));
   return Math.round(raw * (1 + policy.jitter * (2 * random() - 1)));

@@ -21,13 +21,17 @@ test("classify: status first, registry codes second", () => {
     [500, [], "REGISTRY_ERROR"],
     [400, ["MANIFEST_INVALID"], "REGISTRY_ERROR"],
   ];
-  for (const [status, codes, want] of cases) assert.equal(classify(status, codes), want, `${status} ${codes.join()}`);
+  for (const [status, codes, want] of cases)
+    assert.equal(classify(status, codes), want, `${status} ${codes.join()}`);
 });
 
 test("parseErrorBody tolerates non-JSON and odd shapes", () => {
-  assert.deepEqual(parseErrorBody('{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry","detail":{"name":"x"}}]}'), [
-    { code: "NAME_UNKNOWN", message: "repository name not known to registry", detail: { name: "x" } },
-  ]);
+  assert.deepEqual(
+    parseErrorBody(
+      '{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry","detail":{"name":"x"}}]}',
+    ),
+    [{ code: "NAME_UNKNOWN", message: "repository name not known to registry", detail: { name: "x" } }],
+  );
   assert.deepEqual(parseErrorBody("404 page not found"), []);
   assert.deepEqual(parseErrorBody('{"errors":"nope"}'), []);
   assert.deepEqual(parseErrorBody('{"errors":[null, 3, {"code": 5}]}'), [{ code: "", message: "" }]);
@@ -46,21 +50,36 @@ test("redactUrl removes userinfo and secret query values", () => {
     redactUrl("https://user:pw@reg.example/v2/a/blobs/uploads/x?_state=abc&digest=sha256:1"),
     "https://reg.example/v2/a/blobs/uploads/x?_state=REDACTED&digest=sha256%3A1",
   );
-  assert.equal(redactUrl("https://s3.example/b?X-Amz-Signature=zzz&X-Amz-Credential=c"), "https://s3.example/b?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED");
+  assert.equal(
+    redactUrl("https://s3.example/b?X-Amz-Signature=zzz&X-Amz-Credential=c"),
+    "https://s3.example/b?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED",
+  );
 });
 
 test("nextLink resolves relative links and ignores other relations", () => {
   const base = "https://reg.example/v2/a/tags/list?n=2";
-  assert.equal(nextLink('</v2/a/tags/list?n=2&last=b>; rel="next"', base), "https://reg.example/v2/a/tags/list?n=2&last=b");
+  assert.equal(
+    nextLink('</v2/a/tags/list?n=2&last=b>; rel="next"', base),
+    "https://reg.example/v2/a/tags/list?n=2&last=b",
+  );
   assert.equal(nextLink('<https://x.example/p>; rel="prev", </q>; rel=next', base), "https://reg.example/q");
   assert.equal(nextLink(null, base), undefined);
 });
 
 test("backoff: exponential, capped, jittered; Retry-After clamped", () => {
   const mid = () => 0.5;
-  assert.deepEqual([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(DEFAULT_RETRY, a, mid)), [250, 500, 1000, 2000, 3000, 3000]);
-  assert.equal(backoffDelay(DEFAULT_RETRY, 1, () => 1), 275);
-  assert.equal(backoffDelay(DEFAULT_RETRY, 1, () => 0), 225);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6].map((a) => backoffDelay(DEFAULT_RETRY, a, mid)),
+    [250, 500, 1000, 2000, 3000, 3000],
+  );
+  assert.equal(
+    backoffDelay(DEFAULT_RETRY, 1, () => 1),
+    275,
+  );
+  assert.equal(
+    backoffDelay(DEFAULT_RETRY, 1, () => 0),
+    225,
+  );
   assert.equal(backoffDelay(DEFAULT_RETRY, 1, mid, 5000), 5000);
   assert.equal(backoffDelay(DEFAULT_RETRY, 1, mid, 3_600_000), 60_000);
 });
@@ -70,7 +89,9 @@ test("withRetry retries only retryable errors and stops at the attempt limit", a
   let calls = 0;
   const flaky = () => {
     calls++;
-    return calls < 3 ? Promise.reject(new CdError({ code: "X", message: "x", retryable: true })) : Promise.resolve("ok");
+    return calls < 3
+      ? Promise.reject(new CdError({ code: "X", message: "x", retryable: true }))
+      : Promise.resolve("ok");
   };
   assert.equal(await withRetry(flaky, { policy: DEFAULT_RETRY, clock }), "ok");
   assert.equal(clock.sleeps.length, 2);
