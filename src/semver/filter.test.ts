@@ -63,3 +63,18 @@ test("filter runs in linear time on patterns that backtrack exponentially in Jav
   assert.equal(f.test(`${"a".repeat(10_000)}!`), false);
   assert.ok(performance.now() - started < 1000);
 });
+
+test("filter stays correct when its state cache overflows and resets", () => {
+  // (a|b)*a(a|b){12} needs 2^13 DFA states, more than the cache holds.
+  const f = compileFilter("^(a|b)*a(a|b){12}$");
+  const js = /^(a|b)*a(a|b){12}$/;
+  let seed = 7;
+  for (let i = 0; i < 300; i++) {
+    let s = "";
+    for (let j = 0; j < 40; j++) {
+      seed = (seed * 48271) % 2147483647;
+      s += seed % 2 === 0 ? "a" : "b";
+    }
+    assert.equal(f.test(s), js.test(s), s);
+  }
+});

@@ -104,10 +104,8 @@ class Compiler {
 
 interface DState {
   readonly id: number;
-  readonly gen: number;
   readonly pcs: Int32Array;
   readonly prev: number;
-  readonly next: Int32Array;
   atEnd: number;
 }
 
@@ -138,9 +136,11 @@ export class Re2Matcher {
   readonly #usesContext: boolean;
   readonly #seen: Uint32Array;
   #mark = 0;
-  #gen = 0;
   #states: DState[] = [];
   #index = new Map<string, number>();
+  /** ASCII transitions: `#table[state * 128 + char]` is a state index, MATCHED or UNKNOWN. */
+  #table = new Int32Array(0);
+  #start = 0;
 
   constructor(root: Re2Node) {
     const c = new Compiler();
@@ -149,35 +149,46 @@ export class Re2Matcher {
     this.#prog = c.prog;
     this.#usesContext = c.prog.some((i) => i.op === ASSERT);
     this.#seen = new Uint32Array(c.prog.length);
+    this.#reset();
   }
 
   /** True when the expression matches some substring of `s` (Go `Regexp.MatchString`). */
   test(s: string): boolean {
-    let st = this.#intern(new Int32Array(0), EDGE);
+    let st = this.#start;
     for (let i = 0; i < s.length; i++) {
       let cp = s.charCodeAt(i);
-      if (cp >= 0xd800 && cp <= 0xdbff) {
+      let t = UNKNOWN;
+      if (cp < 128) {
+        t = this.#table[st * 128 + cp] ?? UNKNOWN;
+      } else if (cp >= 0xd800 && cp <= 0xdbff) {
         const full = s.codePointAt(i) ?? cp;
         if (full > 0xffff) {
           cp = full;
           i++;
         }
       }
-      let t = cp < 128 ? (st.next[cp] ?? UNKNOWN) : UNKNOWN;
       if (t === UNKNOWN) t = this.#step(st, cp);
       if (t === MATCHED) return true;
-      st = this.#states[t] as DState;
+      st = t;
     }
-    if (st.atEnd === UNKNOWN) st.atEnd = this.#closure(st.pcs, st.prev, EDGE, undefined) === undefined ? 1 : 0;
-    return st.atEnd === 1;
+    const last = this.#states[st] as DState;
+    if (last.atEnd === UNKNOWN) last.atEnd = this.#closure(last.pcs, last.prev, EDGE, undefined) === undefined ? 1 : 0;
+    return last.atEnd === 1;
   }
 
-  /** Computes (and caches) the transition of `st` on `cp`: a state index, or MATCHED. */
-  #step(st: DState, cp: number): number {
+  /** Computes (and caches, for ASCII) the transition of state `id` on `cp`: a state index, or MATCHED. */
+  #step(id: number, cp: number): number {
+    const st = this.#states[id] as DState;
     const pcs = this.#closure(st.pcs, st.prev, contextOf(cp), cp);
-    const result = pcs === undefined ? MATCHED : this.#intern(pcs, this.#usesContext ? contextOf(cp) : EDGE).id;
-    if (cp < 128 && st.gen === this.#gen) st.next[cp] = result;
-    return result;
+    if (pcs === undefined) {
+      if (cp < 128) this.#table[id * 128 + cp] = MATCHED;
+      return MATCHED;
+    }
+    const before = this.#states.length;
+    const next = this.#intern(pcs, this.#usesContext ? contextOf(cp) : EDGE);
+    const wasReset = this.#states.length < before;
+    if (cp < 128 && !wasReset) this.#table[id * 128 + cp] = next;
+    return next;
   }
 
   /**
@@ -203,19 +214,28 @@ export class Re2Matcher {
     return Int32Array.from(out.sort((a, b) => a - b));
   }
 
-  /** The cached state for (pcs, prev); the cache is dropped when it holds {@link MAX_STATES} states. */
-  #intern(pcs: Int32Array, prev: number): DState {
+  /** Drops every cached state and transition; the start state is state 0 again. */
+  #reset(): void {
+    this.#states = [];
+    this.#index = new Map();
+    this.#table = new Int32Array(64 * 128).fill(UNKNOWN);
+    this.#start = this.#intern(new Int32Array(0), EDGE);
+  }
+
+  /** The index of the state (pcs, prev), created if new; a full cache is reset first. */
+  #intern(pcs: Int32Array, prev: number): number {
     const key = `${prev}:${pcs.join(",")}`;
     const known = this.#index.get(key);
-    if (known !== undefined) return this.#states[known] as DState;
-    if (this.#states.length >= MAX_STATES) {
-      this.#gen++;
-      this.#states = [];
-      this.#index = new Map();
+    if (known !== undefined) return known;
+    if (this.#states.length >= MAX_STATES) this.#reset();
+    const id = this.#states.length;
+    if ((id + 1) * 128 > this.#table.length) {
+      const grown = new Int32Array(this.#table.length * 2).fill(UNKNOWN);
+      grown.set(this.#table);
+      this.#table = grown;
     }
-    const st: DState = { id: this.#states.length, gen: this.#gen, pcs, prev, next: new Int32Array(128).fill(UNKNOWN), atEnd: UNKNOWN };
-    this.#states.push(st);
-    this.#index.set(key, st.id);
-    return st;
+    this.#states.push({ id, pcs, prev, atEnd: UNKNOWN });
+    this.#index.set(key, id);
+    return id;
   }
 }

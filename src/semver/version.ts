@@ -49,6 +49,17 @@ export function parseUint64(digits: string): bigint | undefined {
   return BigInt(d);
 }
 
+/** Precomputed small values: most version numbers are tiny, and BigInt() from a string is slow. */
+const SMALL: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+
+/** The digits s[start, end) as uint64; up to 15 digits are exact in a double, so no string is built. */
+function readUint64(s: string, start: number, end: number): bigint | undefined {
+  if (end - start > 15) return parseUint64(s.slice(start, end));
+  let n = 0;
+  for (let i = start; i < end; i++) n = n * 10 + s.charCodeAt(i) - 48;
+  return SMALL[n] ?? BigInt(n);
+}
+
 /**
  * Scans dot-separated identifiers `[0-9A-Za-z-]+` from `i` up to `end`; returns the offset of the first
  * bad character or empty identifier, or -1 when the run is well formed.
@@ -121,7 +132,7 @@ function scanTail(s: string, i: number): { pre: string; meta: string } | Version
  */
 export function scanVersion(s: string): Version | VersionSyntaxError {
   if (s.length === 0) return fail("empty", 0);
-  let i = s.charCodeAt(0) === 118 ? 1 : 0;
+  const i = s.charCodeAt(0) === 118 ? 1 : 0;
   const majorEnd = skipDigits(s, i);
   if (majorEnd === i) return fail("start", i);
   const minorEnd = scanDotNumber(s, majorEnd);
@@ -131,10 +142,9 @@ export function scanVersion(s: string): Version | VersionSyntaxError {
   if (patchEnd !== minorEnd && s.charCodeAt(patchEnd) === 46) return fail("extra-part", patchEnd);
   const tail = scanTail(s, patchEnd);
   if ("code" in tail) return tail;
-  const major = parseUint64(s.slice(i, majorEnd));
-  i = majorEnd + 1;
-  const minor = minorEnd === majorEnd ? 0n : parseUint64(s.slice(i, minorEnd));
-  const patch = patchEnd === minorEnd ? 0n : parseUint64(s.slice(minorEnd + 1, patchEnd));
+  const major = readUint64(s, i, majorEnd);
+  const minor = minorEnd === majorEnd ? 0n : readUint64(s, majorEnd + 1, minorEnd);
+  const patch = patchEnd === minorEnd ? 0n : readUint64(s, minorEnd + 1, patchEnd);
   if (major === undefined || minor === undefined || patch === undefined) return fail("overflow", 0);
   return { major, minor, patch, prerelease: tail.pre, metadata: tail.meta, original: s };
 }
