@@ -148,6 +148,42 @@ describe("registry client under faults", () => {
     );
   });
 
+  test("tag lists served in pages: every page is followed, in order", async () => {
+    const direct = new OciClient({ plainHttp: true }).repository(parseTarget(`oci://${reg.host}/team/paged`));
+    await direct.pushBlob(fx.config.desc, fx.config.bytes);
+    await direct.pushBlob(fx.layer.desc, fx.layer.bytes);
+    const want: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const tag = `1.0.${String(i).padStart(2, "0")}`;
+      want.push(tag);
+      await direct.pushManifest(fx.manifest.bytes, fx.manifest.desc.mediaType, tag);
+    }
+    proxy.setRules([{ match: { path: /tags\/list$/ }, fault: { kind: "paginate", pageSize: 10 } }]);
+    const paged = new OciClient({ plainHttp: true, clock }).repository(
+      parseTarget(`oci://${proxy.host}/team/paged`),
+    );
+    assert.deepEqual(await paged.tags(), want);
+    assert.equal(proxy.requests.length, 3);
+    proxy.setRules([
+      {
+        match: { path: /tags\/list$/ },
+        fault: { kind: "paginate", pageSize: 10, linkOrigin: "http://evil.example" },
+      },
+    ]);
+    await assert.rejects(
+      paged.tags(),
+      (e: unknown) => e instanceof OciError && /pagination leaves the registry/.test(e.message),
+    );
+    const few = { ...DEFAULT_LIMITS, tagPages: 2 };
+    proxy.setRules([{ match: { path: /tags\/list$/ }, fault: { kind: "paginate", pageSize: 10 } }]);
+    await assert.rejects(
+      new OciClient({ plainHttp: true, clock, limits: few })
+        .repository(parseTarget(`oci://${proxy.host}/team/paged`))
+        .tags(),
+      isCode("SIZE_EXCEEDED"),
+    );
+  });
+
   test("blob redirects to another host are followed without Authorization", async () => {
     const basic = await startRegistry({ auth: "basic" });
     const front = await startFaultProxy(basic);

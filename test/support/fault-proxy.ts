@@ -21,7 +21,10 @@ export type Fault =
   | { kind: "corrupt" } // flip body bytes, keep the length and headers
   | { kind: "status"; status: number; retryAfter?: string; body?: string } // answer without forwarding
   | { kind: "stall"; ms?: number } // accept and never answer, or answer normally after `ms`
-  | { kind: "redirect"; to: (path: string) => string }; // 307 to another URL (object storage, another host)
+  | { kind: "redirect"; to: (path: string) => string } // 307 to another URL (object storage, another host)
+  // Serve a tag list in pages with `Link` headers, as distribution 3.x does (2.8.2 ignores `n`/`last`);
+  // `linkOrigin` makes the next link point elsewhere (to test that clients refuse to follow it).
+  | { kind: "paginate"; pageSize: number; linkOrigin?: string };
 
 /** A fault and the requests it applies to. */
 export interface FaultRule {
@@ -178,6 +181,10 @@ export async function startFaultProxy(target: { readonly url: string }): Promise
       headers.location = proxyUrl + location.slice(targetOrigin.length);
     }
     rec.status = upRes.statusCode ?? 0;
+    if (fault?.kind === "paginate" && rec.status === 200) {
+      paginate(upRes, res, rec, headers, fault);
+      return;
+    }
     res.writeHead(rec.status, headers);
     if (fault?.kind === "truncate") {
       truncate(upRes, res, fault.afterBytes);
@@ -195,6 +202,31 @@ export async function startFaultProxy(target: { readonly url: string }): Promise
     } else {
       upRes.pipe(res);
     }
+  }
+
+  function paginate(
+    upRes: IncomingMessage,
+    res: ServerResponse,
+    rec: ProxiedRequest,
+    headers: OutgoingHttpHeaders,
+    f: Extract<Fault, { kind: "paginate" }>,
+  ): void {
+    const chunks: Buffer[] = [];
+    upRes.on("data", (c: Buffer) => chunks.push(c));
+    upRes.on("end", () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { name: string; tags: string[] };
+      const query = new URL(rec.url, "http://proxy").searchParams;
+      const last = query.get("last");
+      const rest = [...body.tags].sort().filter((t) => last === null || t > last);
+      const page = rest.slice(0, f.pageSize);
+      const out: OutgoingHttpHeaders = { ...headers };
+      delete out["content-length"];
+      if (rest.length > page.length) {
+        const next = `/v2/${body.name}/tags/list?n=${f.pageSize}&last=${encodeURIComponent(page.at(-1) ?? "")}`;
+        out.link = `<${f.linkOrigin ?? ""}${next}>; rel="next"`;
+      }
+      res.writeHead(200, out).end(JSON.stringify({ name: body.name, tags: page }));
+    });
   }
 
   function truncate(upRes: IncomingMessage, res: ServerResponse, afterBytes: number): void {
@@ -225,7 +257,13 @@ export async function startFaultProxy(target: { readonly url: string }): Promise
     const method = req.method ?? "GET";
     const path = url.split("?")[0] ?? url;
     const fault = pickFault(method, path);
-    const rec: ProxiedRequest = { method, path, status: 0, url, authorization: req.headers.authorization !== undefined };
+    const rec: ProxiedRequest = {
+      method,
+      path,
+      status: 0,
+      url,
+      authorization: req.headers.authorization !== undefined,
+    };
     if (fault !== undefined) rec.fault = fault.kind;
     requests.push(rec);
     switch (fault?.kind) {
