@@ -30,7 +30,9 @@ function syntheticTags(count: number): string[] {
         tags.push(`sha256-${rnd(0x7fffffff).toString(16).padStart(8, "0").repeat(8)}.sig`);
         break;
       case 3:
-        tags.push(["latest", "main", `sha-${rnd(0xffffff).toString(16)}`, `pr-${rnd(5000)}`][rnd(4)] ?? "latest");
+        tags.push(
+          ["latest", "main", `sha-${rnd(0xffffff).toString(16)}`, `pr-${rnd(5000)}`][rnd(4)] ?? "latest",
+        );
         break;
       case 4:
         tags.push(`v${v}`);
@@ -73,6 +75,8 @@ for (const size of [10_000, 100_000]) {
   for (const s of scenarios) {
     const runs = size > 10_000 && s.opts.explain === true ? 5 : 11;
     const ms = time(tags, s.range, s.opts, runs);
-    console.log(`${String(size).padStart(7)} tags  ${s.name.padEnd(22)} ${ms.toFixed(2).padStart(8)} ms/call (median of ${runs})`);
+    console.log(
+      `${String(size).padStart(7)} tags  ${s.name.padEnd(22)} ${ms.toFixed(2).padStart(8)} ms/call (median of ${runs})`,
+    );
   }
 }

@@ -120,7 +120,11 @@ const CHECKS: Readonly<Record<Operator, Check>> = {
  * Checks `v` against one comparator; undefined when it holds. A prerelease version fails every
  * comparator unless `includePrerelease` (decided per AND group by the caller).
  */
-export function checkComparator(c: Comparator, v: Version, includePrerelease: boolean): ComparatorFailure | undefined {
+export function checkComparator(
+  c: Comparator,
+  v: Version,
+  includePrerelease: boolean,
+): ComparatorFailure | undefined {
   if (v.prerelease !== "" && !includePrerelease) return "prerelease";
   return CHECKS[c.op](v, c);
 }

@@ -52,7 +52,10 @@ describe("versions.json", () => {
     if (r.parser !== "NewVersion") return;
     test(label(i, "NewVersion", r.input), () => {
       if (!r.valid) {
-        assert.throws(() => parseVersion(r.input), (e: unknown) => e instanceof SemverError && e.code === "INVALID_VERSION");
+        assert.throws(
+          () => parseVersion(r.input),
+          (e: unknown) => e instanceof SemverError && e.code === "INVALID_VERSION",
+        );
         return;
       }
       const v = parseVersion(r.input);
@@ -74,12 +77,17 @@ interface ConstraintRow {
 }
 
 function runConstraintRows(includePrerelease: boolean): void {
-  const rows = load<ConstraintRow>("constraints.json").filter((r) => (r.includePrerelease === true) === includePrerelease);
+  const rows = load<ConstraintRow>("constraints.json").filter(
+    (r) => (r.includePrerelease === true) === includePrerelease,
+  );
   rows.forEach((r, i) => {
     test(label(i, r.constraint, r.version, r.expected), () => {
       if (r.public_api !== undefined) {
         // NewConstraint("") is an error; only Masterminds' internal single parser accepts it.
-        assert.throws(() => parseConstraint(r.constraint), (e: unknown) => e instanceof SemverError && e.code === "INVALID_SEMVER");
+        assert.throws(
+          () => parseConstraint(r.constraint),
+          (e: unknown) => e instanceof SemverError && e.code === "INVALID_SEMVER",
+        );
         return;
       }
       const c = parseConstraint(r.constraint);
@@ -119,14 +127,18 @@ describe("constraint_parse.json", () => {
     test(label(i, r.constraint, r.valid), () => {
       const valid = r.NewConstraint_valid ?? r.valid;
       if (!valid) {
-        assert.throws(() => parseConstraint(r.constraint), (e: unknown) => e instanceof SemverError && e.code === "INVALID_SEMVER");
+        assert.throws(
+          () => parseConstraint(r.constraint),
+          (e: unknown) => e instanceof SemverError && e.code === "INVALID_SEMVER",
+        );
         return;
       }
       const c = parseConstraint(r.constraint);
       if (r.or_groups !== undefined) assert.equal(c.groups.length, r.or_groups);
       if (r.and_count_first_group !== undefined) assert.equal(c.groups[0]?.length, r.and_count_first_group);
       if (r.string !== undefined) assert.equal(formatConstraint(c), r.string);
-      if (r.version !== undefined && c.groups[0]?.[0] !== undefined) assert.equal(formatVersion(c.groups[0][0].version), r.version);
+      if (r.version !== undefined && c.groups[0]?.[0] !== undefined)
+        assert.equal(formatVersion(c.groups[0][0].version), r.version);
       if (r.rewritten !== undefined) assert.equal(rewriteRanges(r.constraint), r.rewritten);
     });
   });
@@ -158,7 +170,11 @@ interface SelectRow {
   error?: "no-match" | "invalid-semver" | "invalid-filter";
 }
 
-const ERROR_CODES = { "no-match": "NO_MATCHING_TAG", "invalid-semver": "INVALID_SEMVER", "invalid-filter": "INVALID_FILTER" };
+const ERROR_CODES = {
+  "no-match": "NO_MATCHING_TAG",
+  "invalid-semver": "INVALID_SEMVER",
+  "invalid-filter": "INVALID_FILTER",
+};
 
 describe("select.json", () => {
   load<SelectRow>("select.json").forEach((r, i) => {
@@ -169,7 +185,10 @@ describe("select.json", () => {
       };
       if (r.error !== undefined) {
         const code = ERROR_CODES[r.error];
-        assert.throws(() => selectTag(r.tags, r.semver, opts), (e: unknown) => e instanceof SemverError && e.code === code);
+        assert.throws(
+          () => selectTag(r.tags, r.semver, opts),
+          (e: unknown) => e instanceof SemverError && e.code === code,
+        );
         return;
       }
       assert.equal(selectTag(r.tags, r.semver, opts).tag, r.expected);

@@ -57,12 +57,16 @@ function skipWhile(s: string, i: number, pred: (c: number) => boolean): number {
 function skipIdentifiers(s: string, i: number): number {
   let end = skipWhile(s, i, isIdentChar);
   if (end === i) return i;
-  while (s.charCodeAt(end) === 46 && isIdentChar(s.charCodeAt(end + 1))) end = skipWhile(s, end + 1, isIdentChar);
+  while (s.charCodeAt(end) === 46 && isIdentChar(s.charCodeAt(end + 1)))
+    end = skipWhile(s, end + 1, isIdentChar);
   return end;
 }
 
 /** Scans a constraint version at `i` greedily (as the regex would); undefined when none starts there. */
-export function scanConstraintVersion(s: string, i: number): { end: number; version: ConstraintVersionText } | undefined {
+export function scanConstraintVersion(
+  s: string,
+  i: number,
+): { end: number; version: ConstraintVersionText } | undefined {
   const start = i;
   if (s.charCodeAt(i) === 118) i++;
   const majorEnd = skipWhile(s, i, isNumberChar);

@@ -15,7 +15,12 @@ const checks: { name: string; range: string; version: string; want: boolean }[] 
   { name: "hyphen range includes the upper partial", range: "1.2 - 1.4", version: "1.4.9", want: true },
   { name: "1||2 - 3 rewrites to >=1 || 2 <=3", range: "1||2 - 3", version: "2.5.0", want: true },
   { name: "wildcard with trailing junk after x", range: "x.|", version: "3.0.0", want: true },
-  { name: "prerelease flag does not cross ||", range: ">=1.0.0 || >=2.0.0-0 <2.0.0", version: "1.5.0-rc.1", want: false },
+  {
+    name: "prerelease flag does not cross ||",
+    range: ">=1.0.0 || >=2.0.0-0 <2.0.0",
+    version: "1.5.0-rc.1",
+    want: false,
+  },
   { name: "tab separates like space", range: ">=1.0.0\t<2.0.0", version: "1.5.0", want: true },
 ];
 
@@ -28,14 +33,23 @@ for (const c of checks) {
 const invalid: { range: string; message: string }[] = [
   { range: ">=1 1 - 2", message: `semver '>=1 1 - 2' parse error: improper constraint: ">=1>= 1, <= 2 "` },
   { range: "1.2.3.4", message: `semver '1.2.3.4' parse error: improper constraint: "1.2.3.4"` },
-  { range: "12.3.34~ 1.2.3", message: `semver '12.3.34~ 1.2.3' parse error: improper constraint: "12.3.34~ 1.2.3"` },
-  { range: "v1.2.3-beta.01", message: `semver 'v1.2.3-beta.01' parse error: invalid version "v1.2.3-beta.01" in constraint` },
+  {
+    range: "12.3.34~ 1.2.3",
+    message: `semver '12.3.34~ 1.2.3' parse error: improper constraint: "12.3.34~ 1.2.3"`,
+  },
+  {
+    range: "v1.2.3-beta.01",
+    message: `semver 'v1.2.3-beta.01' parse error: invalid version "v1.2.3-beta.01" in constraint`,
+  },
   { range: ">=1,", message: `semver '>=1,' parse error: improper constraint: ">=1,"` },
 ];
 
 for (const c of invalid) {
   test(`parseConstraint rejects ${JSON.stringify(c.range)}`, () => {
-    assert.throws(() => parseConstraint(c.range), (e: unknown) => e instanceof SemverError && e.code === "INVALID_SEMVER" && e.message === c.message);
+    assert.throws(
+      () => parseConstraint(c.range),
+      (e: unknown) => e instanceof SemverError && e.code === "INVALID_SEMVER" && e.message === c.message,
+    );
   });
 }
 

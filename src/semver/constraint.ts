@@ -52,7 +52,11 @@ function toComparator(item: ConstraintItem): Comparator | undefined {
 }
 
 function invalid(source: string, detail: string): SemverError {
-  return new SemverError({ code: "INVALID_SEMVER", message: `semver '${source}' parse error: ${detail}`, range: source });
+  return new SemverError({
+    code: "INVALID_SEMVER",
+    message: `semver '${source}' parse error: ${detail}`,
+    range: source,
+  });
 }
 
 /**
@@ -73,7 +77,8 @@ export function parseConstraint(source: string): Constraint {
     const group: Comparator[] = [];
     for (const item of items) {
       const c = toComparator(item);
-      if (c === undefined) throw invalid(source, `invalid version ${JSON.stringify(item.version.text)} in constraint`);
+      if (c === undefined)
+        throw invalid(source, `invalid version ${JSON.stringify(item.version.text)} in constraint`);
       group.push(c);
     }
     groups.push(group);

@@ -15,7 +15,12 @@ const matches: { name: string; re: string; tag: string; want: boolean }[] = [
   { name: "case-sensitive by default", re: "RC", tag: "1.0.0-rc.1", want: false },
   { name: "scoped flag", re: "(?i:r)C", tag: "rc", want: false },
   { name: "kelvin sign folds to k", re: "(?i)\u212a", tag: "k", want: true },
-  { name: "named group (Go syntax)", re: "^main-(?P<sha>[a-f0-9]+)-(?P<ts>\\d+)$", tag: "main-abc123-1700000000", want: true },
+  {
+    name: "named group (Go syntax)",
+    re: "^main-(?P<sha>[a-f0-9]+)-(?P<ts>\\d+)$",
+    tag: "main-abc123-1700000000",
+    want: true,
+  },
   { name: "posix class", re: "^[[:digit:]]+\\.", tag: "10.0.0", want: true },
   { name: "word boundary", re: "\\bv1\\b", tag: "xv1", want: false },
   { name: "counted repeat", re: "^a{2,3}$", tag: "aaaa", want: false },
@@ -37,12 +42,32 @@ const LOOK = " (lookahead and lookbehind are JavaScript/PCRE syntax; RE2, which 
 const BACK = " (backreferences are JavaScript/PCRE syntax; RE2, which Flux uses, has none)";
 
 const rejects: { re: string; message: string }[] = [
-  { re: "(?=rc)", message: "semverFilter '(?=rc)' error parsing regexp: invalid or unsupported Perl syntax: `(?=`" + LOOK },
-  { re: "^(?!.*rc)", message: "semverFilter '^(?!.*rc)' error parsing regexp: invalid or unsupported Perl syntax: `(?!`" + LOOK },
-  { re: "(?<=v)1", message: "semverFilter '(?<=v)1' error parsing regexp: invalid or unsupported Perl syntax: `(?<=`" + LOOK },
-  { re: "(a)\\1", message: "semverFilter '(a)\\1' error parsing regexp: invalid escape sequence: `\\1`" + BACK },
-  { re: "(?<n>a)\\k<n>", message: "semverFilter '(?<n>a)\\k<n>' error parsing regexp: invalid escape sequence: `\\k`" + BACK },
-  { re: "(?>a)", message: "semverFilter '(?>a)' error parsing regexp: invalid or unsupported Perl syntax: `(?>` (atomic groups are not RE2 syntax)" },
+  {
+    re: "(?=rc)",
+    message: "semverFilter '(?=rc)' error parsing regexp: invalid or unsupported Perl syntax: `(?=`" + LOOK,
+  },
+  {
+    re: "^(?!.*rc)",
+    message:
+      "semverFilter '^(?!.*rc)' error parsing regexp: invalid or unsupported Perl syntax: `(?!`" + LOOK,
+  },
+  {
+    re: "(?<=v)1",
+    message: "semverFilter '(?<=v)1' error parsing regexp: invalid or unsupported Perl syntax: `(?<=`" + LOOK,
+  },
+  {
+    re: "(a)\\1",
+    message: "semverFilter '(a)\\1' error parsing regexp: invalid escape sequence: `\\1`" + BACK,
+  },
+  {
+    re: "(?<n>a)\\k<n>",
+    message: "semverFilter '(?<n>a)\\k<n>' error parsing regexp: invalid escape sequence: `\\k`" + BACK,
+  },
+  {
+    re: "(?>a)",
+    message:
+      "semverFilter '(?>a)' error parsing regexp: invalid or unsupported Perl syntax: `(?>` (atomic groups are not RE2 syntax)",
+  },
   { re: "a**", message: "semverFilter 'a**' error parsing regexp: invalid nested repetition operator: `**`" },
   { re: "*", message: "semverFilter '*' error parsing regexp: missing argument to repetition operator: `*`" },
   { re: "a{1001}", message: "semverFilter 'a{1001}' error parsing regexp: invalid repeat count: `{1001}`" },
@@ -53,7 +78,10 @@ const rejects: { re: string; message: string }[] = [
 
 for (const c of rejects) {
   test(`filter rejects ${JSON.stringify(c.re)}`, () => {
-    assert.throws(() => compileFilter(c.re), (e: unknown) => e instanceof SemverError && e.code === "INVALID_FILTER" && e.message === c.message);
+    assert.throws(
+      () => compileFilter(c.re),
+      (e: unknown) => e instanceof SemverError && e.code === "INVALID_FILTER" && e.message === c.message,
+    );
   });
 }
 

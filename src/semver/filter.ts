@@ -12,8 +12,10 @@ export interface TagFilter {
 
 /** Extra words for the JavaScript constructs users most often carry over, which RE2 does not have. */
 function hintFor(pattern: string): string {
-  if (/\(\?<?[=!]/.test(pattern)) return " (lookahead and lookbehind are JavaScript/PCRE syntax; RE2, which Flux uses, has neither)";
-  if (/\\[1-9]|\\k</.test(pattern)) return " (backreferences are JavaScript/PCRE syntax; RE2, which Flux uses, has none)";
+  if (/\(\?<?[=!]/.test(pattern))
+    return " (lookahead and lookbehind are JavaScript/PCRE syntax; RE2, which Flux uses, has neither)";
+  if (/\\[1-9]|\\k</.test(pattern))
+    return " (backreferences are JavaScript/PCRE syntax; RE2, which Flux uses, has none)";
   if (/\(\?>/.test(pattern)) return " (atomic groups are not RE2 syntax)";
   return "";
 }

@@ -28,28 +28,62 @@ export function inRanges(ranges: Ranges): (cp: number) => boolean {
 }
 
 const DIGIT: Ranges = [[48, 57]];
-const SPACE: Ranges = [[9, 10], [12, 13], [32, 32]];
-const WORD: Ranges = [[48, 57], [65, 90], [95, 95], [97, 122]];
+const SPACE: Ranges = [
+  [9, 10],
+  [12, 13],
+  [32, 32],
+];
+const WORD: Ranges = [
+  [48, 57],
+  [65, 90],
+  [95, 95],
+  [97, 122],
+];
 
 /** Perl classes `\d \s \w` (ASCII only in RE2). */
 export const PERL_CLASSES: Readonly<Record<string, Ranges>> = { d: DIGIT, s: SPACE, w: WORD };
 
 /** POSIX classes valid inside brackets, e.g. `[[:alpha:]]` (RE2 syntax doc). */
 export const POSIX_CLASSES: Readonly<Record<string, Ranges>> = {
-  alnum: [[48, 57], [65, 90], [97, 122]],
-  alpha: [[65, 90], [97, 122]],
+  alnum: [
+    [48, 57],
+    [65, 90],
+    [97, 122],
+  ],
+  alpha: [
+    [65, 90],
+    [97, 122],
+  ],
   ascii: [[0, 127]],
-  blank: [[9, 9], [32, 32]],
-  cntrl: [[0, 31], [127, 127]],
+  blank: [
+    [9, 9],
+    [32, 32],
+  ],
+  cntrl: [
+    [0, 31],
+    [127, 127],
+  ],
   digit: DIGIT,
   graph: [[33, 126]],
   lower: [[97, 122]],
   print: [[32, 126]],
-  punct: [[33, 47], [58, 64], [91, 96], [123, 126]],
-  space: [[9, 13], [32, 32]],
+  punct: [
+    [33, 47],
+    [58, 64],
+    [91, 96],
+    [123, 126],
+  ],
+  space: [
+    [9, 13],
+    [32, 32],
+  ],
   upper: [[65, 90]],
   word: WORD,
-  xdigit: [[48, 57], [65, 70], [97, 102]],
+  xdigit: [
+    [48, 57],
+    [65, 70],
+    [97, 102],
+  ],
 };
 
 /** True for `[0-9A-Za-z_]`, RE2's (ASCII) word characters used by `\b`. */
@@ -65,7 +99,10 @@ export function foldOrbit(cp: number): number[] {
     const c = t.codePointAt(0);
     if (c !== undefined && t.length === String.fromCodePoint(c).length) out.add(c);
   }
-  for (const orbit of [[0x6b, 0x4b, 0x212a], [0x73, 0x53, 0x17f]]) {
+  for (const orbit of [
+    [0x6b, 0x4b, 0x212a],
+    [0x73, 0x53, 0x17f],
+  ]) {
     if (orbit.includes(cp)) for (const c of orbit) out.add(c);
   }
   return [...out];

@@ -37,7 +37,8 @@ class Compiler {
   readonly prog: Inst[] = [];
 
   emit(inst: Inst): number {
-    if (this.prog.length >= MAX_PROGRAM) throw new Re2SyntaxError("error parsing regexp: expression too large");
+    if (this.prog.length >= MAX_PROGRAM)
+      throw new Re2SyntaxError("error parsing regexp: expression too large");
     this.prog.push(inst);
     return this.prog.length - 1;
   }
@@ -172,7 +173,8 @@ export class Re2Matcher {
       st = t;
     }
     const last = this.#states[st] as DState;
-    if (last.atEnd === UNKNOWN) last.atEnd = this.#closure(last.pcs, last.prev, EDGE, undefined) === undefined ? 1 : 0;
+    if (last.atEnd === UNKNOWN)
+      last.atEnd = this.#closure(last.pcs, last.prev, EDGE, undefined) === undefined ? 1 : 0;
     return last.atEnd === 1;
   }
 

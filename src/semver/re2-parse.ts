@@ -3,7 +3,14 @@
 // Go regexp/syntax with the Perl flags). It builds a small tree for a linear-time matcher, so a
 // semverFilter means what it means in Flux and can never backtrack exponentially. JavaScript-only
 // constructs (lookaround, backreferences, atomic groups) are rejected with Go's error wording.
-import { charClass, foldPredicate, inRanges, PERL_CLASSES, POSIX_CLASSES, unicodeClass } from "./re2-class.ts";
+import {
+  charClass,
+  foldPredicate,
+  inRanges,
+  PERL_CLASSES,
+  POSIX_CLASSES,
+  unicodeClass,
+} from "./re2-class.ts";
 import type { CharClass } from "./re2-class.ts";
 
 /** Zero-width assertions. */
@@ -79,10 +86,18 @@ class Parser {
     const start = this.pos;
     const q = this.quantifier();
     if (q === undefined) return atom;
-    if (atom === undefined) throw err("missing argument to repetition operator", String.fromCodePoint(...this.cps.slice(start, this.pos)));
+    if (atom === undefined)
+      throw err(
+        "missing argument to repetition operator",
+        String.fromCodePoint(...this.cps.slice(start, this.pos)),
+      );
     if (this.peek() === 63) this.pos++; // lazy: irrelevant for a yes/no match
     const after = this.pos;
-    if (this.quantifier() !== undefined) throw err("invalid nested repetition operator", String.fromCodePoint(...this.cps.slice(start, this.pos)));
+    if (this.quantifier() !== undefined)
+      throw err(
+        "invalid nested repetition operator",
+        String.fromCodePoint(...this.cps.slice(start, this.pos)),
+      );
     this.pos = after;
     return { k: "rep", x: atom, min: q[0], max: q[1] };
   }
@@ -140,7 +155,8 @@ class Parser {
     const saved = { ...this.flags };
     if (this.peek() === 63) {
       const head = this.rest(4);
-      if (/^\?(=|!|<=|<!|>|#|P=|P>)/.test(head)) throw err("invalid or unsupported Perl syntax", `(${head.slice(0, head.startsWith("?<") ? 3 : 2)}`);
+      if (/^\?(=|!|<=|<!|>|#|P=|P>)/.test(head))
+        throw err("invalid or unsupported Perl syntax", `(${head.slice(0, head.startsWith("?<") ? 3 : 2)}`);
       const named = /^\?P?<([^>]*)>/.exec(this.rest(300));
       if (named !== null) {
         const name = named[1] ?? "";
@@ -161,7 +177,10 @@ class Parser {
   parseFlags(start: number): boolean {
     const m = /^\?([imsU]*)(?:-([imsU]*))?([:)])/.exec(this.rest(16));
     if (m === null || m[2] === "") {
-      throw err("invalid or unsupported Perl syntax", String.fromCodePoint(...this.cps.slice(start, this.pos + 2)));
+      throw err(
+        "invalid or unsupported Perl syntax",
+        String.fromCodePoint(...this.cps.slice(start, this.pos + 2)),
+      );
     }
     for (const f of m[1] ?? "") if (f !== "U") this.flags[f as keyof Flags] = true;
     for (const f of m[2] ?? "") if (f !== "U") this.flags[f as keyof Flags] = false;
@@ -212,9 +231,11 @@ class Parser {
     if (simple !== undefined) return simple;
     if (c >= 48 && c <= 55) {
       const next = this.peek();
-      if (c !== 48 && (next === undefined || next < 48 || next > 55)) throw err("invalid escape sequence", text());
+      if (c !== 48 && (next === undefined || next < 48 || next > 55))
+        throw err("invalid escape sequence", text());
       let n = c - 48;
-      for (let k = 0; k < 2 && (this.peek() ?? 0) >= 48 && (this.peek() ?? 0) <= 55; k++) n = n * 8 + ((this.cps[this.pos++] ?? 48) - 48);
+      for (let k = 0; k < 2 && (this.peek() ?? 0) >= 48 && (this.peek() ?? 0) <= 55; k++)
+        n = n * 8 + ((this.cps[this.pos++] ?? 48) - 48);
       return n;
     }
     if (ch === "x") return this.parseHex(text);
@@ -223,7 +244,8 @@ class Parser {
   }
 
   parseHex(text: () => string): number {
-    const m = this.peek() === 123 ? /^\{([0-9A-Fa-f]+)\}/.exec(this.rest(12)) : /^[0-9A-Fa-f]{2}/.exec(this.rest(2));
+    const m =
+      this.peek() === 123 ? /^\{([0-9A-Fa-f]+)\}/.exec(this.rest(12)) : /^[0-9A-Fa-f]{2}/.exec(this.rest(2));
     if (m === null) throw err("invalid escape sequence", text());
     this.pos += m[0].length;
     const n = parseInt(m[1] ?? m[0], 16);
@@ -235,7 +257,11 @@ class Parser {
     let name = String.fromCodePoint(this.peek() ?? 0);
     if (name === "{") {
       const m = /^\{(\^?)([A-Za-z_]+)\}/.exec(this.rest(40));
-      if (m === null) throw err("invalid character class range", String.fromCodePoint(...this.cps.slice(start, this.pos + 1)));
+      if (m === null)
+        throw err(
+          "invalid character class range",
+          String.fromCodePoint(...this.cps.slice(start, this.pos + 1)),
+        );
       if (m[1] === "^") negated = !negated;
       name = m[2] ?? "";
       this.pos += m[0].length;
@@ -243,7 +269,8 @@ class Parser {
       this.pos++;
     }
     const has = unicodeClass(name);
-    if (has === undefined) throw err("invalid character class range", String.fromCodePoint(...this.cps.slice(start, this.pos)));
+    if (has === undefined)
+      throw err("invalid character class range", String.fromCodePoint(...this.cps.slice(start, this.pos)));
     return negated ? (x) => !has(x) : has;
   }
 
@@ -255,7 +282,8 @@ class Parser {
     }
     const parts: Pred[] = [];
     for (let first = true; first || this.peek() !== 93; first = false) {
-      if (this.peek() === undefined) throw err("missing closing ]", String.fromCodePoint(...this.cps.slice(start)));
+      if (this.peek() === undefined)
+        throw err("missing closing ]", String.fromCodePoint(...this.cps.slice(start)));
       const posix = /^\[:(\^?)([a-z]+):\]/.exec(this.rest(12));
       if (posix !== null) {
         const ranges = POSIX_CLASSES[posix[2] ?? ""];
@@ -275,7 +303,8 @@ class Parser {
       if (this.peek() === 45 && this.peek(1) !== 93 && this.peek(1) !== undefined) {
         this.pos++;
         const h = this.classChar();
-        if (typeof h !== "number" || h < lo) throw err("invalid character class range", String.fromCodePoint(...this.cps.slice(loAt, this.pos)));
+        if (typeof h !== "number" || h < lo)
+          throw err("invalid character class range", String.fromCodePoint(...this.cps.slice(loAt, this.pos)));
         hi = h;
       }
       parts.push((x) => x >= lo && x <= hi);

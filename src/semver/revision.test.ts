@@ -11,12 +11,32 @@ const D6 = `sha256:${"6".repeat(64)}`;
 // Cases from source-controller TestOCIRepository_reconcileSource_remoteReference / _getArtifactRef.
 const kinds: { name: string; ref: OciRef | undefined; want: RefKind }[] = [
   { name: "no ref means latest", ref: undefined, want: { kind: "tag", tag: "latest" } },
-  { name: "all empty means latest", ref: { digest: "", semver: "", tag: "" }, want: { kind: "tag", tag: "latest" } },
+  {
+    name: "all empty means latest",
+    ref: { digest: "", semver: "", tag: "" },
+    want: { kind: "tag", tag: "latest" },
+  },
   { name: "tag", ref: { tag: "6.1.6" }, want: { kind: "tag", tag: "6.1.6" } },
-  { name: "semver takes precedence over tag", ref: { semver: ">= 6.1.5", tag: "6.1.5" }, want: { kind: "semver", range: ">= 6.1.5" } },
-  { name: "semver carries its filter", ref: { semver: ">= 6.1.x-0", semverFilter: ".*-rc.*" }, want: { kind: "semver", range: ">= 6.1.x-0", filter: ".*-rc.*" } },
-  { name: "filter alone is ignored", ref: { semverFilter: "rc", tag: "1.0.0" }, want: { kind: "tag", tag: "1.0.0" } },
-  { name: "digest takes precedence over semver", ref: { tag: "6.1.6", semver: ">= 6.1.6", digest: D5 }, want: { kind: "digest", digest: D5 } },
+  {
+    name: "semver takes precedence over tag",
+    ref: { semver: ">= 6.1.5", tag: "6.1.5" },
+    want: { kind: "semver", range: ">= 6.1.5" },
+  },
+  {
+    name: "semver carries its filter",
+    ref: { semver: ">= 6.1.x-0", semverFilter: ".*-rc.*" },
+    want: { kind: "semver", range: ">= 6.1.x-0", filter: ".*-rc.*" },
+  },
+  {
+    name: "filter alone is ignored",
+    ref: { semverFilter: "rc", tag: "1.0.0" },
+    want: { kind: "tag", tag: "1.0.0" },
+  },
+  {
+    name: "digest takes precedence over semver",
+    ref: { tag: "6.1.6", semver: ">= 6.1.6", digest: D5 },
+    want: { kind: "digest", digest: D5 },
+  },
 ];
 
 for (const c of kinds) {
@@ -26,7 +46,10 @@ for (const c of kinds) {
 }
 
 test("refKind: invalid digest", () => {
-  assert.throws(() => refKind({ digest: "invalid" }), (e: unknown) => e instanceof DigestError && e.code === "INVALID_DIGEST");
+  assert.throws(
+    () => refKind({ digest: "invalid" }),
+    (e: unknown) => e instanceof DigestError && e.code === "INVALID_DIGEST",
+  );
 });
 
 const revisions: { name: string; tag: string | undefined; digest: string; want: string }[] = [

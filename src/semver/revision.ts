@@ -29,7 +29,9 @@ function isSet(s: string | undefined): s is string {
 export function refKind(ref: OciRef | undefined): RefKind {
   if (isSet(ref?.digest)) return { kind: "digest", digest: parseDigest(ref.digest) };
   if (isSet(ref?.semver)) {
-    return isSet(ref.semverFilter) ? { kind: "semver", range: ref.semver, filter: ref.semverFilter } : { kind: "semver", range: ref.semver };
+    return isSet(ref.semverFilter)
+      ? { kind: "semver", range: ref.semver, filter: ref.semverFilter }
+      : { kind: "semver", range: ref.semver };
   }
   if (isSet(ref?.tag)) return { kind: "tag", tag: ref.tag };
   return { kind: "tag", tag: "latest" };

@@ -72,7 +72,13 @@ function toSemverTag(tag: string, helm: boolean): string {
 export function selectTag(tags: readonly string[], range: string, opts: SelectOptions = {}): Selection {
   const filter = opts.filter === undefined || opts.filter === "" ? undefined : compileFilter(opts.filter);
   const constraint = parseConstraint(range);
-  const ctx: Context = { tags, range, constraint, filter, helm: opts.layerMediaType === HELM_CHART_LAYER_MEDIA_TYPE };
+  const ctx: Context = {
+    tags,
+    range,
+    constraint,
+    filter,
+    helm: opts.layerMediaType === HELM_CHART_LAYER_MEDIA_TYPE,
+  };
   let best = -1;
   let bestVersion: Version | undefined;
   for (let i = 0; i < tags.length; i++) {
@@ -96,10 +102,14 @@ export function selectTag(tags: readonly string[], range: string, opts: SelectOp
 /** Verdict for a tag before the winner is known; `undefined` verdict means "in range". */
 function classify(ctx: Context, tag: string): { verdict?: Verdict; version?: Version; reason?: string } {
   if (ctx.filter !== undefined && !ctx.filter.test(tag)) {
-    return { verdict: "filtered-out", reason: `filtered out: does not match semverFilter ${JSON.stringify(ctx.filter.source)}` };
+    return {
+      verdict: "filtered-out",
+      reason: `filtered out: does not match semverFilter ${JSON.stringify(ctx.filter.source)}`,
+    };
   }
   const parsed = parseFluxTag(toSemverTag(tag, ctx.helm));
-  if (parsed.kind === "not-a-version") return { verdict: "not-a-version", reason: `not a version: ${parsed.reason}` };
+  if (parsed.kind === "not-a-version")
+    return { verdict: "not-a-version", reason: `not a version: ${parsed.reason}` };
   const v = parsed.version;
   if (checkConstraint(ctx.constraint, v)) return { version: v };
   const ver = formatVersion(v);
@@ -111,7 +121,11 @@ function classify(ctx: Context, tag: string): { verdict?: Verdict; version?: Ver
   }
   const details = validateConstraint(ctx.constraint, v, v.prerelease !== "");
   const suffix = details.length > 0 ? ` (${details.join("; ")})` : "";
-  return { verdict: "out-of-range", version: v, reason: `out of range: ${ver} does not satisfy ${ctx.range}${suffix}` };
+  return {
+    verdict: "out-of-range",
+    version: v,
+    reason: `out of range: ${ver} does not satisfy ${ctx.range}${suffix}`,
+  };
 }
 
 function explainTags(ctx: Context, best: number, bestVersion: Version | undefined): TagVerdict[] {
@@ -121,12 +135,28 @@ function explainTags(ctx: Context, best: number, bestVersion: Version | undefine
   const verdicts = ctx.tags.map((tag, i): TagVerdict => {
     const c = classify(ctx, tag);
     const version = c.version === undefined ? {} : { version: formatVersion(c.version) };
-    if (c.verdict !== undefined) return { tag, verdict: c.verdict, ...version, ...(c.reason === undefined ? {} : { reason: c.reason }) };
-    if (i === best) return { tag, verdict: "selected", ...version, reason: `selected: highest version satisfying ${ctx.range}` };
-    if (c.version !== undefined && bestVersion !== undefined && compareVersions(c.version, bestVersion) === 0) {
+    if (c.verdict !== undefined)
+      return { tag, verdict: c.verdict, ...version, ...(c.reason === undefined ? {} : { reason: c.reason }) };
+    if (i === best)
+      return {
+        tag,
+        verdict: "selected",
+        ...version,
+        reason: `selected: highest version satisfying ${ctx.range}`,
+      };
+    if (
+      c.version !== undefined &&
+      bestVersion !== undefined &&
+      compareVersions(c.version, bestVersion) === 0
+    ) {
       ties++;
       const why = tag === winner ? "listed twice" : "the lexically smallest tag wins";
-      return { tag, verdict: "lost-tie", ...version, reason: `lost a tie to ${winner} (same version ${winnerVersion}; ${why})` };
+      return {
+        tag,
+        verdict: "lost-tie",
+        ...version,
+        reason: `lost a tie to ${winner} (same version ${winnerVersion}; ${why})`,
+      };
     }
     const higher = winner === winnerVersion ? winner : `${winner} (${winnerVersion})`;
     return { tag, verdict: "superseded", ...version, reason: `in range, but ${higher} is higher` };
@@ -134,7 +164,11 @@ function explainTags(ctx: Context, best: number, bestVersion: Version | undefine
   if (ties > 0 && best >= 0) {
     const sel = verdicts[best];
     const others = ties === 1 ? "1 other tag" : `${ties} other tags`;
-    if (sel !== undefined) verdicts[best] = { ...sel, reason: `${sel.reason ?? ""}; won a tie against ${others} (the lexically smallest tag wins)` };
+    if (sel !== undefined)
+      verdicts[best] = {
+        ...sel,
+        reason: `${sel.reason ?? ""}; won a tie against ${others} (the lexically smallest tag wins)`,
+      };
   }
   return verdicts;
 }
@@ -153,7 +187,9 @@ function noMatch(ctx: Context): SemverError {
     const v = classify(ctx, tag).verdict;
     if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
   }
-  const parts = COUNT_LABELS.filter(([v]) => counts.has(v)).map(([v, label]) => `${counts.get(v) ?? 0} ${label}`);
+  const parts = COUNT_LABELS.filter(([v]) => counts.has(v)).map(
+    ([v, label]) => `${counts.get(v) ?? 0} ${label}`,
+  );
   const seen = `${ctx.tags.length} ${ctx.tags.length === 1 ? "tag" : "tags"} seen`;
   return new SemverError({
     code: "NO_MATCHING_TAG",

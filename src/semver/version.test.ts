@@ -35,7 +35,10 @@ for (const c of tags) {
 test("parseVersion error", () => {
   assert.throws(
     () => parseVersion("1.2.3.4"),
-    (e: unknown) => e instanceof SemverError && e.code === "INVALID_VERSION" && e.message === 'invalid semantic version "1.2.3.4": more than three numeric parts',
+    (e: unknown) =>
+      e instanceof SemverError &&
+      e.code === "INVALID_VERSION" &&
+      e.message === 'invalid semantic version "1.2.3.4": more than three numeric parts',
   );
 });
 

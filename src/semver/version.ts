@@ -20,7 +20,16 @@ export interface Version {
 
 /** Why a string is not a version; `at` is the offset of the offending character. */
 export interface VersionSyntaxError {
-  readonly code: "empty" | "start" | "number" | "extra-part" | "unexpected" | "prerelease" | "prerelease-zero" | "metadata" | "overflow";
+  readonly code:
+    | "empty"
+    | "start"
+    | "number"
+    | "extra-part"
+    | "unexpected"
+    | "prerelease"
+    | "prerelease-zero"
+    | "metadata"
+    | "overflow";
   readonly at: number;
 }
 
@@ -161,7 +170,9 @@ export function describeVersionError(s: string, e: VersionSyntaxError): string {
     case "empty":
       return "empty string";
     case "start":
-      return s.charCodeAt(0) === 86 ? "only a lowercase v prefix is allowed" : "must start with a number or v";
+      return s.charCodeAt(0) === 86
+        ? "only a lowercase v prefix is allowed"
+        : "must start with a number or v";
     case "number":
       return `${JSON.stringify(/^[^.+-]*/.exec(s.slice(e.at))?.[0] ?? "")} is not a number`;
     case "extra-part":
@@ -187,7 +198,10 @@ export function describeVersionError(s: string, e: VersionSyntaxError): string {
 export function parseVersion(s: string): Version {
   const v = scanVersion(s);
   if (isVersion(v)) return v;
-  throw new SemverError({ code: "INVALID_VERSION", message: `invalid semantic version ${JSON.stringify(s)}: ${describeVersionError(s, v)}` });
+  throw new SemverError({
+    code: "INVALID_VERSION",
+    message: `invalid semantic version ${JSON.stringify(s)}: ${describeVersionError(s, v)}`,
+  });
 }
 
 /** The canonical form (Masterminds `String()`): no `v`, no leading zeros, `-pre` and `+meta` kept. */
