@@ -19,3 +19,10 @@ export { LegacyAnnotation, SIMPLE_SIGNING_MEDIA_TYPE, parsePemCertificates, veri
 export type { LegacyLayer } from "./legacy.ts";
 export { verifyCandidates } from "./signatures.ts";
 export type { Candidate } from "./signatures.ts";
+export { DEFAULT_SIGNATURE_LIMITS, discoverSignatures, signatureTag } from "./discover.ts";
+export type { DiscoverOptions, SignatureLimits } from "./discover.ts";
+export { verifyArtifact } from "./verify-artifact.ts";
+export type { VerifiedArtifact } from "./verify-artifact.ts";
+export { COSIGN_KEY_PEM_TYPE, encryptCosignKey, generateCosignKeyPair, isEncryptedCosignKey, publicKeyPem, readPrivateKey } from "./cosign-keys.ts";
+export { cosignStatement, keySigner, signArtifact, signWithKey, simpleSigningPayload } from "./sign.ts";
+export type { ArtifactSigner, SignOptions, SignResult } from "./sign.ts";
