@@ -30,6 +30,21 @@ const matches: { name: string; re: string; tag: string; want: boolean }[] = [
   { name: "$ is end of text without (?m)", re: "^1$", tag: "1\n", want: false },
   { name: "empty alternative matches", re: "x|", tag: "abc", want: true },
   { name: "octal and hex escapes", re: "^\\101\\x42\\x{43}$", tag: "ABC", want: true },
+  { name: "unicode letter class", re: "^\\pL+$", tag: "abc\u00e9", want: true },
+  { name: "unicode script", re: "\\p{Greek}", tag: "x\u03b1y", want: true },
+  { name: "negated unicode class", re: "^\\PN+$", tag: "ab1", want: false },
+  { name: "(?m) line anchors", re: "(?m)^a$", tag: "b\na", want: true },
+  { name: "text anchors by default", re: "^a$", tag: "b\na", want: false },
+  { name: "not a word boundary", re: "a\\B", tag: "ab", want: true },
+  { name: "not a word boundary, at a boundary", re: "a\\B", tag: "a-", want: false },
+  { name: ". is one code point", re: "^.$", tag: "\u{1f600}", want: true },
+  { name: ". is not one UTF-16 unit", re: "^..$", tag: "\u{1f600}", want: false },
+  { name: "lazy repetition", re: "^a+?$", tag: "aaa", want: true },
+  { name: "(?s) lets . match newline", re: "(?s)a.b", tag: "a\nb", want: true },
+  { name: ". does not match newline", re: "a.b", tag: "a\nb", want: false },
+  { name: "negated class matches newline", re: "[^a]", tag: "\n", want: true },
+  { name: "folding is simple, not full", re: "(?i)stra\u00dfe", tag: "STRASSE", want: false },
+  { name: "folded class", re: "(?i)[a-c]", tag: "B", want: true },
 ];
 
 for (const c of matches) {
@@ -74,6 +89,15 @@ const rejects: { re: string; message: string }[] = [
   { re: "[z-a]", message: "semverFilter '[z-a]' error parsing regexp: invalid character class range: `z-a`" },
   { re: "\\C", message: "semverFilter '\\C' error parsing regexp: invalid escape sequence: `\\C`" },
   { re: "a)", message: "semverFilter 'a)' error parsing regexp: unexpected ): `a)`" },
+  {
+    re: "\\p{Unknown}",
+    message:
+      "semverFilter '\\p{Unknown}' error parsing regexp: invalid character class range: `\\p{Unknown}`",
+  },
+  {
+    re: "[[:foo:]]",
+    message: "semverFilter '[[:foo:]]' error parsing regexp: invalid character class range: `[:foo:]`",
+  },
 ];
 
 for (const c of rejects) {

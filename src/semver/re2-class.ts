@@ -113,9 +113,16 @@ export function foldPredicate(has: (cp: number) => boolean): (cp: number) => boo
   return (cp) => has(cp) || foldOrbit(cp).some(has);
 }
 
-/** `\p{Name}` / `\pL`: a Unicode general category or script, as RE2 accepts; undefined when unknown. */
+/**
+ * `\p{Name}` / `\pL`: `Any`, `ASCII`, a general category or a script; undefined when unknown.
+ * Names are looked up in Node's Unicode tables, so a few exotic spellings differ from Go 1.26 (which
+ * matches names loosely, e.g. `\p{greek}`, but rejects ISO 15924 codes such as `Grek`). OCI tags are
+ * ASCII, so this can change whether a filter compiles, never which tags it matches.
+ */
 export function unicodeClass(name: string): ((cp: number) => boolean) | undefined {
   if (name === "Any") return () => true;
+  if (name === "ASCII") return (cp) => cp < 128;
+  if (name === "Unknown" || name === "Zzzz") return undefined;
   for (const src of [`^\\p{gc=${name}}$`, `^\\p{sc=${name}}$`]) {
     try {
       const re = new RegExp(src, "u");
