@@ -11,9 +11,9 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 
 export interface Pin {
   readonly module: string;
@@ -28,6 +28,12 @@ export interface Pin {
   readonly versionShown?: string;
   /** Version that replaces each required module the upstream go.mod points at a local path. */
   readonly localReplaceVersion?: string;
+  /**
+   * Files the module's own build generates but its published zip lacks (path inside the module -> content).
+   * When set, the module's source is copied out of the module cache, these are added, and the throwaway
+   * module replaces the module with that copy.
+   */
+  readonly addFiles?: Readonly<Record<string, string>>;
   /** GOTOOLCHAIN for this build; defaults to "local" (the machine's Go). */
   readonly goToolchain?: string;
   readonly why: string;
@@ -197,6 +203,7 @@ export function pinKey(pin: Pin, goVer: string): string {
     ldflags: pin.ldflags,
     localReplaceVersion: pin.localReplaceVersion ?? null,
     goToolchain: pin.goToolchain ?? null,
+    addFiles: pin.addFiles ?? null,
   };
   return createHash("sha256").update(JSON.stringify(material)).digest("hex").slice(0, 16);
 }
@@ -258,7 +265,7 @@ export function parseGoMod(text: string): GoMod {
 }
 
 /** The go.mod of a throwaway module that builds `pin.package` with the upstream replace directives kept. */
-export function throwawayGoMod(pin: Pin, upstream: GoMod): string {
+export function throwawayGoMod(pin: Pin, upstream: GoMod, localCopy?: string): string {
   const lines = [
     "module ocisync.local/peer-build",
     "",
@@ -267,7 +274,7 @@ export function throwawayGoMod(pin: Pin, upstream: GoMod): string {
     `require ${pin.module} ${pin.version}`,
     "",
   ];
-  const replaces: string[] = [];
+  const replaces: string[] = localCopy === undefined ? [] : [`\t${pin.module} => ${localCopy}`];
   for (const [mod, target] of [...upstream.replaces].sort(([a], [b]) => a.localeCompare(b))) {
     if (target.startsWith("./") || target.startsWith("../")) {
       // A path inside the upstream repository: use the same module as published at the sibling release,
@@ -352,12 +359,12 @@ async function build(name: string, pin: Pin, log: Log): Promise<void> {
 
   const info = JSON.parse(
     (await runOk(go, ["mod", "download", "-json", `${pin.module}@${pin.version}`], { env, log })).stdout,
-  ) as { GoMod?: string };
+  ) as { GoMod?: string; Dir?: string };
   if (info.GoMod === undefined)
     throw new Error(`peers: go mod download gave no go.mod for ${pin.module}@${pin.version}`);
   const upstream = parseGoMod(await readFile(info.GoMod, "utf8"));
 
-  if (upstream.replaces.size === 0 && upstream.excludes === 0) {
+  if (upstream.replaces.size === 0 && upstream.excludes === 0 && pin.addFiles === undefined) {
     // go install honours the module's own go.mod exactly, and records the module version in the binary.
     const gobin = join(dir, `.gobin-${process.pid}`);
     await rm(gobin, { recursive: true, force: true });
@@ -371,7 +378,14 @@ async function build(name: string, pin: Pin, log: Log): Promise<void> {
     // go install refuses modules with replace directives: build in a throwaway module that requires it.
     const work = join(cacheRoot(), "peers", ".work", `${name}-${pin.version}`);
     await mkdir(work, { recursive: true });
-    await writeFile(join(work, "go.mod"), throwawayGoMod(pin, upstream));
+    let localCopy: string | undefined;
+    if (pin.addFiles !== undefined) {
+      if (info.Dir === undefined)
+        throw new Error(`peers: go mod download gave no source dir for ${pin.module}@${pin.version}`);
+      localCopy = "./src";
+      await copySource(info.Dir, join(work, "src"), pin.addFiles);
+    }
+    await writeFile(join(work, "go.mod"), throwawayGoMod(pin, upstream, localCopy));
     await rm(join(work, "go.sum"), { force: true });
     await writeFile(
       join(work, "tools.go"),
@@ -393,6 +407,27 @@ async function build(name: string, pin: Pin, log: Log): Promise<void> {
   );
   await writeFile(join(dir, ".pin-key"), `${pinKey(pin, goVer)}\n`);
   log(`peers: built ${name} ${pin.version} in ${seconds} s -> ${join(dir, pin.binary)}`);
+}
+
+/** Copies a module out of the (read-only) module cache and adds the files its own build would generate. */
+async function copySource(from: string, to: string, files: Readonly<Record<string, string>>): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  await cp(from, to, { recursive: true });
+  await makeWritable(to);
+  for (const [rel, content] of Object.entries(files)) {
+    const dest = join(to, rel);
+    await mkdir(dirname(dest), { recursive: true });
+    await writeFile(dest, content);
+  }
+}
+
+async function makeWritable(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await makeWritable(p);
+    else if (e.isFile()) await chmod(p, 0o644);
+  }
 }
 
 function lastSegment(pkg: string): string {
