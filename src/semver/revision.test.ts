@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DigestError } from "../core/index.ts";
+import { DigestError, parseDigest } from "../core/index.ts";
 import { refKind, revisionOf } from "./index.ts";
 import type { OciRef, RefKind } from "./index.ts";
 
-const D5 = `sha256:${"5".repeat(64)}`;
-const D6 = `sha256:${"6".repeat(64)}`;
+const D5 = parseDigest(`sha256:${"5".repeat(64)}`);
+const D6 = parseDigest(`sha256:${"6".repeat(64)}`);
 
 // Cases from source-controller TestOCIRepository_reconcileSource_remoteReference / _getArtifactRef.
 const kinds: { name: string; ref: OciRef | undefined; want: RefKind }[] = [

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { parseDigest } from "../core/index.ts";
+import type { Digest } from "../core/index.ts";
 
 /** The reference fields of an OCIRepository `spec.ref` (all optional, empty strings mean unset). */
 export interface OciRef {
@@ -11,7 +12,7 @@ export interface OciRef {
 
 /** Which reference wins, and its value. */
 export type RefKind =
-  | { readonly kind: "digest"; readonly digest: string }
+  | { readonly kind: "digest"; readonly digest: Digest }
   | { readonly kind: "semver"; readonly range: string; readonly filter?: string }
   | { readonly kind: "tag"; readonly tag: string };
 
