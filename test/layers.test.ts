@@ -37,6 +37,10 @@ function violations(): string[] {
     for (const spec of importsOf(text)) {
       if (!spec.startsWith(".")) continue;
       const target = resolve(dirname(file), spec);
+      if (relative(SRC, target).startsWith("..")) {
+        if (!isTest) out.push(`${rel} imports ${spec}: product code may not import from outside src/`);
+        continue; // co-located tests may use the fixtures in test/support
+      }
       const to = layerOf(target);
       if (to === from) continue;
       const where = `${rel} imports ${spec}`;
