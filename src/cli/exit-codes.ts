@@ -6,6 +6,8 @@ export const ExitCode = {
   ok: 0,
   failure: 1,
   usage: 2,
+  /** A signature was missing or rejected (`ocisync verify`, `--verify`); stderr names the reason code. */
+  verification: 3,
 } as const;
 
 // An invalid range or filter exits 1 like any failed resolution (issue 4); a malformed reference or flag exits 2.
@@ -17,7 +19,14 @@ const USAGE_CODES = new Set([
   "UNSUPPORTED_DIGEST",
 ]);
 
+/**
+ * `VerifyError` codes (src/verify/errors.ts `isVerifyConfigError`) that are bad input rather than a rejected
+ * signature. Matched by error name so that exiting does not load sigstore (≈250 ms) for every command.
+ */
+const VERIFY_CONFIG_CODES = new Set(["INVALID_KEY", "INVALID_TRUSTED_ROOT", "INVALID_IDENTITY"]);
+
 /** The exit code for an error: bad input is a usage error (2), everything else a failure (1). */
 export function exitCodeOf(err: unknown): number {
+  if (isCdError(err) && err.name === "VerifyError") return VERIFY_CONFIG_CODES.has(err.code) ? ExitCode.usage : ExitCode.verification;
   return isCdError(err) && USAGE_CODES.has(err.code) ? ExitCode.usage : ExitCode.failure;
 }

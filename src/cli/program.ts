@@ -77,6 +77,151 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
       }),
     );
 
+  // --- signatures (issue 6): verify, sign, generate-key-pair, trusted-root ---
+  const collect = (v: string, prev: string[]) => [...prev, v];
+  program
+    .command("verify")
+    .description("verify an artifact's cosign signature (bundle referrer or legacy .sig), keyed or keyless; exit 3 when rejected")
+    .argument("<url>", "oci://REGISTRY/REPO[:TAG|@DIGEST] or oci-layout://DIR[:TAG|@DIGEST]")
+    .option("--key <file>", "PEM public key; repeat for several (any one verifying is enough)", collect, [])
+    .option("--certificate-identity-regexp <re>", "keyless: subject (SAN) regex, unanchored; repeatable", collect, [])
+    .option("--certificate-oidc-issuer-regexp <re>", "keyless: OIDC issuer regex, unanchored; one, or one per identity", collect, [])
+    .option("--trusted-root <file>", "trusted_root.json replacing the shipped public-good root")
+    .option("--require-tlog", "with --key: also require a verified Rekor entry (cosign CLI; Flux ignores the log for keys)")
+    .action(
+      action((cmd) => async (ctx) => {
+        const o = cmd.opts<{ key: string[]; certificateIdentityRegexp: string[]; certificateOidcIssuerRegexp: string[]; trustedRoot?: string; requireTlog?: boolean }>();
+        const { runVerify } = await import("./commands/verify.ts");
+        return runVerify(String(cmd.args[0]), { ...o, requireTlog: o.requireTlog === true }, ctx);
+      }),
+    );
+
+  program
+    .command("sign")
+    .description("sign an artifact as cosign does (bundle referrer; --legacy for the .sig tag)")
+    .argument("<url>", "oci://REGISTRY/REPO[:TAG|@DIGEST] or oci-layout://DIR[:TAG|@DIGEST]")
+    .option("--key <file>", "private key: cosign encrypted (COSIGN_PASSWORD or prompt) or PEM")
+    .option("--keyless", "sign with a Fulcio certificate for an OIDC identity, logged in Rekor")
+    .option("--legacy", "write the legacy sha256-<hex>.sig format instead of a bundle referrer")
+    .option("--fulcio-url <url>", "Fulcio (keyless)", "https://fulcio.sigstore.dev")
+    .option("--rekor-url <url>", "Rekor (keyless)", "https://rekor.sigstore.dev")
+    .option("--identity-token <token>", "OIDC token (keyless; default: the CI's ambient token)")
+    .action(
+      action((cmd) => async (ctx) => {
+        const o = cmd.opts<{ key?: string; keyless?: boolean; legacy?: boolean; fulcioUrl?: string; rekorUrl?: string; identityToken?: string }>();
+        const { runSign } = await import("./commands/sign.ts");
+        return runSign(String(cmd.args[0]), { ...o, keyless: o.keyless === true, legacy: o.legacy === true }, ctx);
+      }),
+    );
+
+  program
+    .command("generate-key-pair")
+    .description("write a cosign-compatible key pair (cosign.key encrypted with COSIGN_PASSWORD or a prompt, cosign.pub)")
+    .option("--output-key-prefix <prefix>", "file name prefix", "cosign")
+    .action(
+      action((cmd) => async (ctx) => {
+        const { runGenerateKeyPair } = await import("./commands/generate-key-pair.ts");
+        return runGenerateKeyPair(cmd.opts<{ outputKeyPrefix: string }>(), ctx);
+      }),
+    );
+
+  const trustedRoot = program.command("trusted-root").description("the Sigstore trusted root used for keyless verification");
+  trustedRoot
+    .command("show")
+    .description("summarise a trusted root (default: the shipped public-good snapshot)")
+    .option("--trusted-root <file>", "a trusted_root.json")
+    .action(
+      action((cmd) => async (ctx) => {
+        const { runTrustedRootShow } = await import("./commands/trusted-root.ts");
+        return runTrustedRootShow(cmd.opts<{ trustedRoot?: string }>(), ctx);
+      }),
+    );
+  trustedRoot
+    .command("update")
+    .description("validate a trusted_root.json (from TUF or `cosign trusted-root create`) and replace the shipped snapshot")
+    .requiredOption("--from <file>", "the new trusted_root.json")
+    .option("--output <file>", "write here instead of the shipped snapshot")
+    .action(
+      action((cmd) => async (ctx) => {
+        const { runTrustedRootUpdate } = await import("./commands/trusted-root.ts");
+        return runTrustedRootUpdate(cmd.opts<{ from: string; output?: string }>(), ctx);
+      }),
+    );
+  // --- end signatures ---
+
+  // --- artifacts (issue 5): push, pull, tag, list, copy ---
+  const collectArtifact = (v: string, prev: string[]) => [...prev, v];
+  program
+    .command("push")
+    .description("pack a directory or file as a Flux artifact (flux push artifact) and push it")
+    .argument("<path>", "directory or file to pack")
+    .argument("<url>", "oci://REGISTRY/REPO:TAG or oci-layout://DIR:TAG")
+    .option("--source <url>", "org.opencontainers.image.source (e.g. the Git URL)")
+    .option("--revision <rev>", "org.opencontainers.image.revision (e.g. main@sha1:<commit>)")
+    .option("--annotation <key=value>", "extra manifest annotation; repeatable", collectArtifact, [])
+    .option("--ignore-paths <globs>", "comma-separated ignore patterns (default: Flux's VCS and media-file patterns)")
+    .option("--no-sourceignore", "do not apply .sourceignore files found in the tree (exactly flux push)")
+    .option("--reproducible", "pin created to 1970-01-01T00:00:00Z: the same directory gives the same digest")
+    .action(
+      action((cmd) => async (ctx) => {
+        const o = cmd.opts<{ source?: string; revision?: string; annotation: string[]; ignorePaths?: string; sourceignore: boolean; reproducible?: boolean }>();
+        const { runPush } = await import("./commands/push.ts");
+        return runPush(String(cmd.args[0]), String(cmd.args[1]), { ...o, reproducible: o.reproducible === true }, ctx);
+      }),
+    );
+
+  program
+    .command("pull")
+    .description("pull a Flux artifact by digest and extract it safely into a new directory")
+    .argument("<url>", "oci://REGISTRY/REPO(:TAG|@DIGEST) or oci-layout://DIR(:TAG|@DIGEST)")
+    .requiredOption("--output <dir>", "directory to create (absent or empty)")
+    .option("--layer-media-type <type>", "take the first layer of this media type (default: the first layer)")
+    .option("--layer-operation <op>", "extract (default) or copy (the layer as one file)")
+    .action(
+      action((cmd) => async (ctx) => {
+        const o = cmd.opts<{ output: string; layerMediaType?: string; layerOperation?: string }>();
+        const { runPull } = await import("./commands/pull.ts");
+        return runPull(String(cmd.args[0]), o, ctx);
+      }),
+    );
+
+  program
+    .command("tag")
+    .description("give an artifact more tags (flux tag artifact)")
+    .argument("<url>", "oci://REGISTRY/REPO:TAG or oci-layout://DIR:TAG")
+    .argument("<tags...>", "new tags")
+    .action(
+      action((cmd) => async (ctx) => {
+        const { runTag } = await import("./commands/tag.ts");
+        return runTag(String(cmd.args[0]), cmd.args.slice(1).map(String), ctx);
+      }),
+    );
+
+  program
+    .command("list")
+    .description("list artifacts with digest, source and revision (flux list artifacts)")
+    .argument("<url>", "oci://REGISTRY/REPO or oci-layout://DIR")
+    .option("--semver <range>", "only tags in this Masterminds range, newest first")
+    .action(
+      action((cmd) => async (ctx) => {
+        const o = cmd.opts<{ semver?: string }>();
+        const { runList } = await import("./commands/list.ts");
+        return runList(String(cmd.args[0]), o, ctx);
+      }),
+    );
+
+  program
+    .command("copy")
+    .description("copy an artifact with its signatures and referrers between registries and OCI layouts")
+    .argument("<src>", "oci://REGISTRY/REPO(:TAG|@DIGEST) or oci-layout://DIR(:TAG|@DIGEST)")
+    .argument("<dst>", "oci://REGISTRY/REPO[:TAG] or oci-layout://DIR[:TAG]")
+    .action(
+      action((cmd) => async (ctx) => {
+        const { runCopy } = await import("./commands/copy.ts");
+        return runCopy(String(cmd.args[0]), String(cmd.args[1]), ctx);
+      }),
+    );
+
   return { program, result: () => code };
 }
 

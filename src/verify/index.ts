@@ -22,6 +22,8 @@ export type { Candidate } from "./signatures.ts";
 export { DEFAULT_SIGNATURE_LIMITS, discoverSignatures, signatureTag } from "./discover.ts";
 export type { DiscoverOptions, SignatureLimits } from "./discover.ts";
 export { verifyArtifact } from "./verify-artifact.ts";
+export { keylessSigner } from "./sign-keyless.ts";
+export type { KeylessOptions } from "./sign-keyless.ts";
 export type { VerifiedArtifact } from "./verify-artifact.ts";
 export { COSIGN_KEY_PEM_TYPE, encryptCosignKey, generateCosignKeyPair, isEncryptedCosignKey, publicKeyPem, readPrivateKey } from "./cosign-keys.ts";
 export { cosignStatement, keySigner, signArtifact, signWithKey, simpleSigningPayload } from "./sign.ts";
