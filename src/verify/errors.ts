@@ -85,9 +85,9 @@ export class VerifyError extends CdError<VerifyErrorCode> {
   }
 }
 
-/** True for configuration errors (bad key, bad root, bad regex): usage errors, not verification failures. */
+/** True for configuration errors (bad key, root, regex or password): usage errors, not verification failures. */
 export function isVerifyConfigError(code: VerifyErrorCode): boolean {
-  return code === "INVALID_KEY" || code === "INVALID_TRUSTED_ROOT" || code === "INVALID_IDENTITY";
+  return code === "INVALID_KEY" || code === "INVALID_TRUSTED_ROOT" || code === "INVALID_IDENTITY" || code === "WRONG_PASSWORD";
 }
 
 /** Order of preference when reporting one reason for many failed signatures: the later in the pipeline, the better. */
