@@ -174,14 +174,15 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .command("pull")
     .description("pull a Flux artifact by digest and extract it safely into a new directory")
     .argument("<url>", "oci://REGISTRY/REPO(:TAG|@DIGEST) or oci-layout://DIR(:TAG|@DIGEST)")
-    .requiredOption("--output <dir>", "directory to create (absent or empty)")
+    // Not --output: the global -o/--output (format) is parsed after subcommands too and would take it.
+    .requiredOption("--output-dir <dir>", "directory to create (absent or empty)")
     .option("--layer-media-type <type>", "take the first layer of this media type (default: the first layer)")
     .option("--layer-operation <op>", "extract (default) or copy (the layer as one file)")
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ output: string; layerMediaType?: string; layerOperation?: string }>();
+        const o = cmd.opts<{ outputDir: string; layerMediaType?: string; layerOperation?: string }>();
         const { runPull } = await import("./commands/pull.ts");
-        return runPull(String(cmd.args[0]), o, ctx);
+        return runPull(String(cmd.args[0]), { ...o, output: o.outputDir }, ctx);
       }),
     );
 

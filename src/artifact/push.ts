@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * `push`: pack a directory or file the way `flux push artifact` does, upload config and layer (skipped when
+ * the registry has them), then the manifest under a tag. The layer streams from a temporary file, so memory
+ * stays flat whatever the artifact's size. https://fluxcd.io/flux/cmd/flux_push_artifact/
+ */
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+import { MediaType, sha256Of, SYSTEM_CLOCK, type Clock, type Descriptor, type Digest } from "../core/index.ts";
+import type { BlobPushResult, Repository } from "../oci/index.ts";
+import { artifactAnnotations, configBytes, manifestBytes, REPRODUCIBLE_CREATED, rfc3339, type ArtifactMetadata } from "./metadata.ts";
+import { packDirectory } from "./pack.ts";
+
+/** Progress of a push, for a progress bar. */
+export type PushProgress = { readonly phase: "pack" } | { readonly phase: "upload"; readonly done: number; readonly total: number };
+
+/** Options of {@link pushArtifact}. */
+export interface PushOptions extends ArtifactMetadata {
+  /** `--ignore-paths`; default Flux's VCS + ext patterns. */
+  readonly ignorePaths?: readonly string[] | undefined;
+  /** Apply `.sourceignore` files found in the tree (default true). */
+  readonly sourceIgnore?: boolean | undefined;
+  /** Pin `created` to the epoch, so the same directory gives the same manifest digest. */
+  readonly reproducible?: boolean | undefined;
+  readonly clock?: Clock | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((p: PushProgress) => void) | undefined;
+}
+
+/** What was pushed. */
+export interface PushResult {
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest: Digest;
+  readonly manifest: Descriptor;
+  readonly config: Descriptor;
+  readonly layer: Descriptor;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly uploaded: { readonly config: BlobPushResult; readonly layer: BlobPushResult };
+}
+
+/** A web stream of a file that reports how many bytes were read. */
+function fileStream(path: string, onRead: (n: number) => void): ReadableStream<Uint8Array> {
+  const node = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  node.on("data", (c) => {
+    onRead(c.length);
+  });
+  return Readable.toWeb(node) as ReadableStream<Uint8Array>;
+}
+
+/**
+ * Packs `source` and pushes it to `repo` under `tag` (untagged when undefined).
+ * @throws ArtifactError (`INVALID_SOURCE`, `INVALID_ANNOTATION`), OciError from the registry
+ */
+export async function pushArtifact(repo: Repository, source: string, tag: string | undefined, opts: PushOptions = {}): Promise<PushResult> {
+  const clock = opts.clock ?? SYSTEM_CLOCK;
+  const created = opts.created ?? (opts.reproducible === true ? REPRODUCIBLE_CREATED : rfc3339(clock.now()));
+  const annotations = artifactAnnotations(opts, created);
+  opts.onProgress?.({ phase: "pack" });
+  const packed = await packDirectory(source, {
+    ...(opts.ignorePaths === undefined ? {} : { ignorePaths: opts.ignorePaths }),
+    ...(opts.sourceIgnore === undefined ? {} : { sourceIgnore: opts.sourceIgnore }),
+    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+  });
+  try {
+    const signal = opts.signal;
+    const layer: Descriptor = { mediaType: MediaType.fluxContent, digest: packed.digest, size: packed.size };
+    const cfgBytes = configBytes(annotations["org.opencontainers.image.created"] ?? created, packed.diffId);
+    const config: Descriptor = { mediaType: MediaType.fluxConfig, digest: sha256Of(cfgBytes), size: cfgBytes.byteLength };
+    let done = 0;
+    const report = (n: number) => {
+      done += n;
+      opts.onProgress?.({ phase: "upload", done, total: packed.size });
+    };
+    report(0);
+    const layerResult = await repo.pushBlob(layer, () => fileStream(packed.path, report), { signal });
+    if (layerResult !== "uploaded") report(packed.size - done);
+    const configResult = await repo.pushBlob(config, cfgBytes, { signal });
+    const bytes = manifestBytes(config, [layer], annotations);
+    const manifest = await repo.pushManifest(bytes, MediaType.ociManifest, tag, { signal });
+    return {
+      repository: repo.name,
+      ...(tag === undefined ? {} : { tag }),
+      digest: manifest.digest,
+      manifest,
+      config,
+      layer,
+      annotations,
+      uploaded: { config: configResult, layer: layerResult },
+    };
+  } finally {
+    await packed.dispose();
+  }
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+import { ConfigError } from "../../core/index.ts";
+import { isArtifactError, parseAnnotations, pushArtifact } from "../../artifact/index.ts";
+import { formatTarget, type Target } from "../../oci/index.ts";
+import { clientFor, targetArg } from "../client.ts";
+import { printJson, type CommandContext } from "../io.ts";
+import { progressBar } from "../progress.ts";
+
+/** Flags of `ocisync push`, named as `flux push artifact` names them. */
+export interface PushFlags {
+  readonly source?: string;
+  readonly revision?: string;
+  readonly annotation?: readonly string[];
+  readonly ignorePaths?: string;
+  readonly sourceignore: boolean;
+  readonly reproducible: boolean;
+}
+
+/** `oci://host/repo` or `oci-layout://dir`, without tag or digest. */
+export function repositoryUrl(target: Target): string {
+  return target.kind === "registry"
+    ? formatTarget({ kind: "registry", ref: { registry: target.ref.registry, repository: target.ref.repository } })
+    : formatTarget({ kind: "layout", dir: target.dir });
+}
+
+function annotationsOf(flags: PushFlags): Record<string, string> {
+  try {
+    return parseAnnotations(flags.annotation ?? []);
+  } catch (err) {
+    if (isArtifactError(err)) throw new ConfigError({ code: "INVALID_ARGUMENT", message: `--annotation: ${err.message}`, cause: err });
+    throw err;
+  }
+}
+
+/**
+ * `ocisync push DIR|FILE URL:TAG`: packs like `flux push artifact` and pushes; prints `REPO@DIGEST`, or with
+ * `-o json` `{"url","repository","tag","digest"}` (Flux's shape; `url` is `oci://REPO@DIGEST`).
+ */
+export async function runPush(path: string, url: string, flags: PushFlags, ctx: CommandContext): Promise<number> {
+  const target = targetArg(url);
+  const tag = target.kind === "registry" ? target.ref.tag : target.tag;
+  if (tag === undefined) throw new ConfigError({ code: "INVALID_ARGUMENT", message: `${url}: give a tag (URL:TAG)` });
+  const annotations = annotationsOf(flags);
+  const repo = (await clientFor(ctx, target)).repository(target);
+  const bar = progressBar(ctx.io, "push");
+  let result;
+  try {
+    result = await pushArtifact(repo, path, tag, {
+      source: flags.source,
+      revision: flags.revision,
+      annotations,
+      ignorePaths: flags.ignorePaths === undefined ? undefined : flags.ignorePaths.split(",").filter((p) => p !== ""),
+      sourceIgnore: flags.sourceignore,
+      reproducible: flags.reproducible,
+      signal: ctx.signal,
+      onProgress: (p) => {
+        if (p.phase === "pack") bar.phase("packing");
+        else bar.update(p.done, p.total);
+      },
+    });
+  } finally {
+    bar.done();
+  }
+  const base = repositoryUrl(target);
+  if (ctx.flags.output === "json") {
+    printJson(ctx.io, { url: `${base}@${result.digest}`, repository: base, tag, digest: result.digest });
+  } else {
+    ctx.io.stderr.write(`✔ artifact successfully pushed to ${base}:${tag} (layer ${result.uploaded.layer})\n`);
+    ctx.io.stdout.write(`${base}@${result.digest}\n`);
+  }
+  return 0;
+}
