@@ -33,6 +33,7 @@ export {
   SOURCE_ANNOTATION,
   artifactAnnotations,
   configBytes,
+  FLUX_CONFIG_BYTES,
   fluxRevision,
   manifestBytes,
   parseAnnotations,

@@ -86,14 +86,16 @@ function goDescriptor(d: Descriptor): string {
 }
 
 /**
- * go-containerregistry's `ConfigFile` of an empty image with `created` set and one appended layer
- * (`mutate.Append` adds its diff ID and an empty history entry).
+ * The config blob `flux push artifact` (v2.9.5, fluxcd/pkg oci) uploads, byte for byte: go-containerregistry
+ * serialises the empty image's `ConfigFile` before the `created` time and the layer's diff ID reach it, so it
+ * is the same 115 bytes for every artifact (observed against the real flux CLI; test/artifact-interop.test.ts
+ * asserts it). Consumers never read it.
  */
-export function configBytes(created: string, diffId: Digest): Uint8Array {
-  const c = created.replace(/[Zz]$/, "Z");
-  return Buffer.from(
-    `{"architecture":"","created":${goString(c)},"history":[{"created":"0001-01-01T00:00:00Z"}],"os":"","rootfs":{"type":"layers","diff_ids":[${goString(diffId)}]},"config":{}}`,
-  );
+export const FLUX_CONFIG_BYTES: Uint8Array = Buffer.from('{"architecture":"","created":"0001-01-01T00:00:00Z","os":"","rootfs":{"type":"layers","diff_ids":null},"config":{}}');
+
+/** The config blob of a Flux artifact ({@link FLUX_CONFIG_BYTES}). */
+export function configBytes(): Uint8Array {
+  return FLUX_CONFIG_BYTES;
 }
 
 /** An OCI image manifest as go-containerregistry serialises it (no `artifactType`, no subject). */

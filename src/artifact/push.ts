@@ -65,7 +65,7 @@ export async function pushArtifact(repo: Repository, source: string, tag: string
   try {
     const signal = opts.signal;
     const layer: Descriptor = { mediaType: MediaType.fluxContent, digest: packed.digest, size: packed.size };
-    const cfgBytes = configBytes(annotations["org.opencontainers.image.created"] ?? created, packed.diffId);
+    const cfgBytes = configBytes();
     const config: Descriptor = { mediaType: MediaType.fluxConfig, digest: sha256Of(cfgBytes), size: cfgBytes.byteLength };
     let done = 0;
     const report = (n: number) => {
