@@ -28,3 +28,5 @@ export type { VerifiedArtifact } from "./verify-artifact.ts";
 export { COSIGN_KEY_PEM_TYPE, encryptCosignKey, generateCosignKeyPair, isEncryptedCosignKey, publicKeyPem, readPrivateKey } from "./cosign-keys.ts";
 export { cosignStatement, keySigner, signArtifact, signWithKey, simpleSigningPayload } from "./sign.ts";
 export type { ArtifactSigner, SignOptions, SignResult } from "./sign.ts";
+export { providerName, sourceVerifiedCondition, verificationSeverity } from "./flux-conditions.ts";
+export type { SourceVerifiedCondition } from "./flux-conditions.ts";
