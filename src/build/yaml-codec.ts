@@ -52,7 +52,8 @@ export function parseDocuments(text: string, where: string): SourceDocument[] {
     const value: unknown = doc.toJS({ maxAliasCount: 1000 });
     if (value === null || value === undefined) continue;
     const [start, , end] = doc.range;
-    out.push({ text: text.slice(start, end), value });
+    // A document's range starts at its `---` marker; the text is what follows it.
+    out.push({ text: text.slice(start, end).replace(/^---\r?\n/, ""), value });
   }
   return out;
 }
