@@ -9,8 +9,27 @@ const SEP = 0x2f; // '/'
 
 class BadPattern extends Error {}
 
+const META = /[*?[\\]/;
+const fastCache = new Map<string, ((name: string) => boolean) | null>();
+
+/** Literal and `*literal` patterns (most ignore rules) decided without the general matcher; same answers. */
+function fastPath(pattern: string): ((name: string) => boolean) | null {
+  let f = fastCache.get(pattern);
+  if (f !== undefined) return f;
+  f = null;
+  if (!META.test(pattern)) f = (name) => name === pattern;
+  else if (pattern.startsWith("*") && !META.test(pattern.slice(1))) {
+    const lit = pattern.slice(1);
+    f = (name) => name.length >= lit.length && name.endsWith(lit) && !name.slice(0, name.length - lit.length).includes("/");
+  }
+  if (fastCache.size < 4096) fastCache.set(pattern, f);
+  return f;
+}
+
 /** True when `name` matches the shell pattern `pattern`; a malformed pattern matches nothing (Go returns an error). */
 export function goMatch(pattern: string, name: string): boolean {
+  const fast = fastPath(pattern);
+  if (fast !== null) return fast(name);
   try {
     return match(Array.from(pattern, cp), Array.from(name, cp));
   } catch (err) {
