@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { homedir } from "node:os";
-import { isCdError, NOOP_LOGGER, type Logger, type LogFields } from "../core/index.ts";
-import { formatDuration } from "./duration.ts";
+import { formatDuration, isCdError, NOOP_LOGGER, type Logger, type LogFields } from "../core/index.ts";
 import { ExitCode, exitCodeOf } from "./exit-codes.ts";
 import type { CliIo, GlobalFlags } from "./io.ts";
 import { buildProgram, isCommanderExit } from "./program.ts";

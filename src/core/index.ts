@@ -18,3 +18,6 @@ export { DEFAULT_LIMITS } from "./limits.ts";
 export type { Limits } from "./limits.ts";
 export { NOOP_LOGGER, SYSTEM_CLOCK } from "./ports.ts";
 export type { Clock, LogFields, Logger } from "./ports.ts";
+export { formatDuration, parseGoDuration } from "./duration.ts";
+export { compact, fieldValidators, isRecord } from "./validate.ts";
+export type { Fail } from "./validate.ts";
