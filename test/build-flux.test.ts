@@ -212,6 +212,15 @@ describe("Flux build behaviour (real kustomize)", () => {
     );
   });
 
+  test("a kustomization the build does not reach is not checked", async () => {
+    const root = await dir({
+      "app/cm.yaml": cm("app"),
+      "app/kustomization.yaml": "resources: [cm.yaml]\n",
+      "other/kustomization.yaml": "resources: [../../../x]\n",
+    });
+    assert.deepEqual((await build(root, { spec: { path: "app" } })).objects.map(nameOf), ["app"]);
+  });
+
   test("a symlink inside the root is followed", async () => {
     const root = await dir({
       "real/cm.yaml": cm("linked"),

@@ -122,7 +122,7 @@ export async function buildKustomization(opts: BuildOptions): Promise<BuildResul
     });
     const text = overlaySpec(found.text, found.action, spec, dir);
     if (text !== found.text || found.action === "created") await writeFile(found.path, text);
-    await checkConfinement(work.root, opts.signal);
+    await checkConfinement(work.root, dir, opts.signal);
     const rel = relative(work.root, dir).split(sep).join("/") || ".";
     const stdout = await runKustomize(rel, work.root, opts.root, opts);
     const { objects, texts } = postProcess(parseDocuments(stdout, "kustomize output"), opts);

@@ -2,12 +2,12 @@
 // Keeps kustomize inside the working copy. Flux runs kustomize on a file system rooted at the artifact, so no
 // kustomization can read outside it; the kustomize program has no such option (its load restrictor only limits
 // files, not `resources: [../../elsewhere]` directories), so every local path in every kustomization file of the
-// copy is checked before the build. Remote references (git, http) are left to kustomize, as in Flux.
-import { readFile, readdir, realpath } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+// copy that the build reaches is checked before kustomize runs. Remote references (git, http) are left to kustomize, as in Flux.
+import { readFile, realpath, stat } from "node:fs/promises";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { parse } from "yaml";
 import { BuildError } from "./errors.ts";
-import { KUSTOMIZATION_FILE_NAMES } from "./generate.ts";
+import { findKustomizationFile } from "./generate.ts";
 import { isLocalRelativePath } from "./overlay.ts";
 import { isRecord } from "./unstructured.ts";
 import { isWithin } from "./workdir.ts";
@@ -50,7 +50,8 @@ export function referencedPaths(k: Record<string, unknown>): string[] {
   return out.filter((p) => p !== "" && !p.includes("\n"));
 }
 
-async function checkPath(root: string, kfile: string, p: string): Promise<void> {
+/** Checks one reference; returns the directory it names when it is a local directory (to be visited next). */
+async function checkPath(root: string, kfile: string, p: string): Promise<string | undefined> {
   const escape = () =>
     new BuildError({
       code: "PATH_ESCAPES_ROOT",
@@ -58,26 +59,30 @@ async function checkPath(root: string, kfile: string, p: string): Promise<void> 
     });
   if (!isLocalRelativePath(p)) {
     if (isAbsolute(p) || p.toLowerCase().startsWith("file://")) throw escape();
-    return; // remote base: fetched by kustomize, as Flux allows by default
+    return undefined; // remote base: fetched by kustomize, as Flux allows by default
   }
   const target = resolve(dirname(kfile), p);
   if (!isWithin(root, target)) throw escape();
   const real = await realpath(target).catch(() => undefined);
-  if (real !== undefined && !isWithin(root, real)) throw escape();
+  if (real === undefined) return undefined; // kustomize reports the missing path itself
+  if (!isWithin(root, real)) throw escape();
+  return (await stat(real)).isDirectory() ? real : undefined;
 }
 
-async function* kustomizationFiles(dir: string): AsyncGenerator<string> {
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* kustomizationFiles(p);
-    else if (e.isFile() && (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(e.name)) yield p;
-  }
-}
-
-/** Throws `PATH_ESCAPES_ROOT` if any kustomization file under `root` refers to a local path outside it. */
-export async function checkConfinement(root: string, signal?: AbortSignal): Promise<void> {
-  for await (const kfile of kustomizationFiles(root)) {
+/**
+ * Throws `PATH_ESCAPES_ROOT` if the kustomization in `dir`, or any kustomization it reaches through directory
+ * references (bases, components, ...), refers to a local path outside `root`. Kustomizations the build does not
+ * reach are not looked at, as they are not built.
+ */
+export async function checkConfinement(root: string, dir: string, signal?: AbortSignal): Promise<void> {
+  const seen = new Set<string>();
+  const queue = [dir];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
     signal?.throwIfAborted();
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const kfile = await findKustomizationFile(next);
+    if (kfile === undefined) continue;
     let k: unknown;
     try {
       k = parse(await readFile(kfile, "utf8"));
@@ -85,6 +90,9 @@ export async function checkConfinement(root: string, signal?: AbortSignal): Prom
       continue; // kustomize reports malformed files itself, with a better message
     }
     if (!isRecord(k)) continue;
-    for (const p of referencedPaths(k)) await checkPath(root, kfile, p);
+    for (const p of referencedPaths(k)) {
+      const sub = await checkPath(root, kfile, p);
+      if (sub !== undefined) queue.push(sub);
+    }
   }
 }
