@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { X509Certificate } from "@sigstore/core";
 import { bundleToJSON } from "@sigstore/bundle";
-import { CIContextProvider, DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL, DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, type IdentityProvider } from "@sigstore/sign";
+import type * as SigstoreSign from "@sigstore/sign";
+import type { IdentityProvider } from "@sigstore/sign";
 import { VerifyError } from "./errors.ts";
 import { IN_TOTO_PAYLOAD_TYPE } from "./payload.ts";
 import type { ArtifactSigner } from "./sign.ts";
@@ -17,11 +18,16 @@ export interface KeylessOptions {
   readonly chainPem?: string;
 }
 
-function identityProvider(opts: KeylessOptions): IdentityProvider {
+type SignModule = typeof SigstoreSign;
+
+function identityProvider(sign: SignModule, opts: KeylessOptions): IdentityProvider {
   const token = opts.identityToken;
   if (token !== undefined) return { getToken: () => Promise.resolve(token) };
-  return new CIContextProvider("sigstore");
+  return new sign.CIContextProvider("sigstore");
 }
+
+/** `@sigstore/sign` costs ≈400 ms to load (HTTP stack); only keyless signing needs it. */
+let signModule: Promise<SignModule> | undefined;
 
 function pemOf(der: Uint8Array): string {
   const b64 = Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
@@ -42,18 +48,24 @@ async function wrap<T>(what: string, f: () => Promise<T>): Promise<T> {
  * signature, the leaf certificate, the chain when known, and the Rekor SET in cosign's bundle annotation.
  */
 export function keylessSigner(opts: KeylessOptions): ArtifactSigner {
-  const signer = new FulcioSigner({ fulcioBaseURL: opts.fulcioUrl ?? DEFAULT_FULCIO_URL, identityProvider: identityProvider(opts) });
-  const rekorBaseURL = opts.rekorUrl ?? DEFAULT_REKOR_URL;
+  const rekorBaseURL = opts.rekorUrl ?? "https://rekor.sigstore.dev";
+  const load = async () => {
+    signModule ??= import("@sigstore/sign");
+    const sign = await signModule;
+    return { sign, signer: new sign.FulcioSigner({ fulcioBaseURL: opts.fulcioUrl ?? sign.DEFAULT_FULCIO_URL, identityProvider: identityProvider(sign, opts) }) };
+  };
   return {
     signStatement: (statement) =>
       wrap("keyless signing", async () => {
-        const builder = new DSSEBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL, entryType: "dsse" })] });
+        const { sign, signer } = await load();
+        const builder = new sign.DSSEBundleBuilder({ signer, witnesses: [new sign.RekorWitness({ rekorBaseURL, entryType: "dsse" })] });
         const bundle = await builder.create({ data: Buffer.from(statement), type: IN_TOTO_PAYLOAD_TYPE });
         return bundleToJSON(bundle);
       }),
     signPayload: (payload) =>
       wrap("keyless signing", async () => {
-        const builder = new MessageSignatureBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL })] });
+        const { sign, signer } = await load();
+        const builder = new sign.MessageSignatureBundleBuilder({ signer, witnesses: [new sign.RekorWitness({ rekorBaseURL })] });
         const bundle = await builder.create({ data: Buffer.from(payload) });
         const vm = bundle.verificationMaterial;
         const certDer = vm.content.$case === "x509CertificateChain" ? vm.content.x509CertificateChain.certificates[0]?.rawBytes : vm.content.$case === "certificate" ? vm.content.certificate.rawBytes : undefined;

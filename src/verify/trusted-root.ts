@@ -5,6 +5,7 @@ import type { X509Certificate } from "@sigstore/core";
 import { TrustedRoot as TrustedRootProto } from "@sigstore/protobuf-specs";
 import { toTrustMaterial, type TrustMaterial } from "@sigstore/verify";
 import { VerifyError } from "./errors.ts";
+import PUBLIC_GOOD from "./trusted-root.public-good.json" with { type: "json" };
 
 /**
  * Sigstore trust material: Fulcio CAs, Rekor and CT log keys, timestamp authorities
@@ -63,6 +64,11 @@ export function parseTrustedRoot(text: string, source: string): TrustedRoot {
   } catch (err) {
     throw invalid(source, "not JSON", err);
   }
+  return trustedRootOf(json, source);
+}
+
+/** A trusted root from an already parsed document. */
+export function trustedRootOf(json: unknown, source: string): TrustedRoot {
   if (!isRecord(json)) throw invalid(source, "not a JSON object");
   if (typeof json.mediaType !== "string" || !MEDIA_TYPE.test(json.mediaType)) {
     throw invalid(source, `unsupported mediaType ${JSON.stringify(json.mediaType)}`);
@@ -75,19 +81,22 @@ export function parseTrustedRoot(text: string, source: string): TrustedRoot {
   }
 }
 
-/** The public-good Sigstore trusted root shipped with ocisync (refresh with `ocisync trusted-root update`). */
+/**
+ * The public-good Sigstore trusted root shipped with ocisync (refresh with `ocisync trusted-root update`): the
+ * snapshot `@sigstore/tuf` seeds carry. Imported (not read by path) so that the compiled package ships it too.
+ */
 export const PUBLIC_GOOD_TRUSTED_ROOT_URL = new URL("./trusted-root.public-good.json", import.meta.url);
 
 /** Reads a trusted root file; without a path, the shipped public-good snapshot. */
 export async function loadTrustedRoot(path?: string): Promise<TrustedRoot> {
-  const file = path ?? PUBLIC_GOOD_TRUSTED_ROOT_URL;
+  if (path === undefined) return trustedRootOf(PUBLIC_GOOD, "public-good (shipped snapshot)");
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readFile(path, "utf8");
   } catch (err) {
-    throw invalid(String(path), "cannot be read", err);
+    throw invalid(path, "cannot be read", err);
   }
-  return parseTrustedRoot(text, path ?? "public-good (shipped snapshot)");
+  return parseTrustedRoot(text, path);
 }
 
 /**
