@@ -221,6 +221,20 @@ describe("Flux build behaviour (real kustomize)", () => {
     assert.deepEqual((await build(root, { spec: { path: "app" } })).objects.map(nameOf), ["app"]);
   });
 
+  test("an object without apiVersion fails as in Flux, without Secret data in the message", async () => {
+    const root = await dir({
+      "kustomization.yaml": "resources: [s.yaml]\n",
+      "s.yaml": "kind: Secret\nmetadata:\n  name: s\ndata:\n  token: c2VjcmV0\n",
+    });
+    await assert.rejects(build(root), (err: unknown) => {
+      rejectsWith(
+        "INVALID_RESOURCE",
+        /^failed to decode Kubernetes apiVersion, kind and name from: kind: Secret\nmetadata:\n {2}name: s$/,
+      )(err);
+      return true;
+    });
+  });
+
   test("a symlink inside the root is followed", async () => {
     const root = await dir({
       "real/cm.yaml": cm("linked"),

@@ -41,14 +41,18 @@ export interface BuildResult {
   readonly kustomization: { readonly action: "created" | "unchanged"; readonly text: string };
 }
 
-/** Flux's per-object check after kustomize (kustomization_controller.go `build`). */
-function validateObject(obj: Unstructured, text: string): void {
+/**
+ * Flux's per-object check after kustomize (kustomization_controller.go `build`). Flux prints the whole object;
+ * ocisync leaves out `data`/`stringData` (Secret values must not reach messages) and stops at 1,000 characters.
+ */
+function validateObject(obj: Unstructured): void {
   const meta = metadataOf(obj);
   const ok = [obj.apiVersion, obj.kind, meta.name].every((v) => typeof v === "string" && v !== "");
   if (!ok) {
+    const shown = Object.fromEntries(Object.entries(obj).filter(([k]) => k !== "data" && k !== "stringData"));
     throw new BuildError({
       code: "INVALID_RESOURCE",
-      message: `failed to decode Kubernetes apiVersion, kind and name from: ${text.trim()}`,
+      message: `failed to decode Kubernetes apiVersion, kind and name from: ${toKustomizeYaml(shown).trim().slice(0, 1000)}`,
     });
   }
 }
@@ -80,7 +84,7 @@ function postProcess(
         message: "kustomize printed a document that is not an object",
       });
     let obj: Unstructured = d.value;
-    validateObject(obj, d.text);
+    validateObject(obj);
     let changed = false;
     if (postBuild) {
       const always = postBuild.substituteStrategy === "Always";
