@@ -6,7 +6,8 @@
 export { ArtifactError, isArtifactError } from "./errors.ts";
 export type { ArtifactErrorCode } from "./errors.ts";
 export { packDirectory, pushMatcher } from "./pack.ts";
-export type { PackedLayer, PackOptions } from "./pack.ts";
+export type { GzipEncoder, PackedLayer, PackOptions } from "./pack.ts";
+export { GoDeflater, goGzip, goGzipStream } from "./go-deflate.ts";
 export { entryComponents, extractInto, extractTarGz } from "./extract.ts";
 export type { ExtractOptions, ExtractResult } from "./extract.ts";
 export {

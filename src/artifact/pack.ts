@@ -3,8 +3,8 @@
  * Deterministic tar+gzip of a directory exactly as `flux push artifact` builds it (fluxcd/pkg `oci.Build` →
  * `tar.Tar`): a `filepath.WalkDir` in byte order with the root as `.`, regular files and directories only,
  * owners, names and times zeroed, modes as on disk, Go's header encoding; then gzip with Go's header bytes
- * (mtime 0, no name, OS 255). Streams: memory does not grow with the artifact. The deflate body comes from
- * zlib, not Go's compress/flate, so the compressed bytes differ from Flux's (docs/artifacts.md explains).
+ * (mtime 0, no name, OS 255) and, by default, Go's deflate (./go-deflate.ts), so the layer is byte for byte
+ * Flux's. Streams: memory does not grow with the artifact.
  */
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream, lstatSync, readdirSync, readFileSync } from "node:fs";
@@ -16,6 +16,7 @@ import { pipeline } from "node:stream/promises";
 import { createGzip, constants as zc } from "node:zlib";
 import { parseDigest, type Digest } from "../core/index.ts";
 import { ArtifactError } from "./errors.ts";
+import { goGzipStream } from "./go-deflate.ts";
 import { compareNames, loadIgnorePatterns, newMatcher, PUSH_DEFAULT_IGNORE, readPatterns, type IgnoreMatcher } from "./sourceignore.ts";
 import { BLOCK, encodeHeader, padding, TRAILER } from "./tar-header.ts";
 
@@ -25,8 +26,16 @@ export interface PackOptions {
   readonly ignorePaths?: readonly string[];
   /** Also apply every `.sourceignore` in the tree (scoped to its directory), after `ignorePaths`. Default true. */
   readonly sourceIgnore?: boolean;
+  /**
+   * `go` (default): Go's compress/gzip byte for byte, so the layer digest equals `flux push artifact`'s for the
+   * same tree; `zlib`: Node's native zlib, faster, same tar, different compressed bytes.
+   */
+  readonly gzip?: GzipEncoder;
   readonly signal?: AbortSignal;
 }
+
+/** Which gzip encoder packs the layer. */
+export type GzipEncoder = "go" | "zlib";
 
 /** A packed layer in a temporary file. */
 export interface PackedLayer {
@@ -191,8 +200,7 @@ export async function packDirectory(source: string, opts: PackOptions = {}): Pro
     await pipeline(
       Readable.from(tarStream(rootMode, planned)),
       hashing(tarHash),
-      createGzip({ level: 6, chunkSize: 64 * 1024, flush: zc.Z_NO_FLUSH }),
-      goGzipHeader(),
+      ...(opts.gzip === "zlib" ? [createGzip({ level: 6, chunkSize: 64 * 1024, flush: zc.Z_NO_FLUSH }), goGzipHeader()] : [goGzipStream()]),
       hashing(gzHash, size),
       fh.createWriteStream(),
       opts.signal === undefined ? {} : { signal: opts.signal },

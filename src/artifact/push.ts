@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import { MediaType, sha256Of, SYSTEM_CLOCK, type Clock, type Descriptor, type Digest } from "../core/index.ts";
 import type { BlobPushResult, Repository } from "../oci/index.ts";
 import { artifactAnnotations, configBytes, manifestBytes, REPRODUCIBLE_CREATED, rfc3339, type ArtifactMetadata } from "./metadata.ts";
-import { packDirectory } from "./pack.ts";
+import { packDirectory, type GzipEncoder } from "./pack.ts";
 
 /** Progress of a push, for a progress bar. */
 export type PushProgress = { readonly phase: "pack" } | { readonly phase: "upload"; readonly done: number; readonly total: number };
@@ -20,6 +20,8 @@ export interface PushOptions extends ArtifactMetadata {
   readonly ignorePaths?: readonly string[] | undefined;
   /** Apply `.sourceignore` files found in the tree (default true). */
   readonly sourceIgnore?: boolean | undefined;
+  /** Gzip encoder: `go` (default, Flux's exact bytes) or `zlib` (faster, different layer digest). */
+  readonly gzip?: GzipEncoder | undefined;
   /** Pin `created` to the epoch, so the same directory gives the same manifest digest. */
   readonly reproducible?: boolean | undefined;
   readonly clock?: Clock | undefined;
@@ -60,6 +62,7 @@ export async function pushArtifact(repo: Repository, source: string, tag: string
   const packed = await packDirectory(source, {
     ...(opts.ignorePaths === undefined ? {} : { ignorePaths: opts.ignorePaths }),
     ...(opts.sourceIgnore === undefined ? {} : { sourceIgnore: opts.sourceIgnore }),
+    ...(opts.gzip === undefined ? {} : { gzip: opts.gzip }),
     ...(opts.signal === undefined ? {} : { signal: opts.signal }),
   });
   try {

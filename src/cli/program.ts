@@ -162,9 +162,10 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .option("--ignore-paths <globs>", "comma-separated ignore patterns (default: Flux's VCS and media-file patterns)")
     .option("--no-sourceignore", "do not apply .sourceignore files found in the tree (exactly flux push)")
     .option("--reproducible", "pin created to 1970-01-01T00:00:00Z: the same directory gives the same digest")
+    .option("--gzip <encoder>", "go (default: Go's exact bytes, the digest flux push gives) or zlib (faster)")
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ source?: string; revision?: string; annotation: string[]; ignorePaths?: string; sourceignore: boolean; reproducible?: boolean }>();
+        const o = cmd.opts<{ source?: string; revision?: string; annotation: string[]; ignorePaths?: string; sourceignore: boolean; reproducible?: boolean; gzip?: string }>();
         const { runPush } = await import("./commands/push.ts");
         return runPush(String(cmd.args[0]), String(cmd.args[1]), { ...o, reproducible: o.reproducible === true }, ctx);
       }),
@@ -220,28 +221,6 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
       action((cmd) => async (ctx) => {
         const { runCopy } = await import("./commands/copy.ts");
         return runCopy(String(cmd.args[0]), String(cmd.args[1]), ctx);
-      }),
-    );
-
-  program
-    .command("build")
-    .description("build a directory as Flux's kustomize-controller would and print the objects")
-    .argument("<path>", "the source root (an artifact's contents); a Kustomization's spec.path is relative to it")
-    .option("-f, --file <kustomization.yaml>", "a Flux kustomize.toolkit.fluxcd.io/v1 Kustomization whose spec is applied")
-    .option("--path <dir>", "the directory to build inside <path> (overrides the Kustomization's spec.path)")
-    .option("--kustomize <path>", "the kustomize program (default $OCISYNC_KUSTOMIZE, else kustomize on PATH)")
-    .option(
-      "--substitute-from <file>",
-      "ConfigMaps/Secrets that spec.postBuild.substituteFrom reads (repeatable)",
-      (v: string, prev: string[]) => [...prev, v],
-      [] as string[],
-    )
-    .option("--no-strict-substitution", "an undefined ${var} becomes empty instead of failing (Flux's feature gate off)")
-    .action(
-      action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ file?: string; path?: string; kustomize?: string; substituteFrom: string[]; strictSubstitution: boolean }>();
-        const { runBuild } = await import("./commands/build.ts");
-        return runBuild(String(cmd.args[0]), o, ctx);
       }),
     );
 

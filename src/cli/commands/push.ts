@@ -14,6 +14,7 @@ export interface PushFlags {
   readonly ignorePaths?: string;
   readonly sourceignore: boolean;
   readonly reproducible: boolean;
+  readonly gzip?: string;
 }
 
 /** `oci://host/repo` or `oci-layout://dir`, without tag or digest. */
@@ -41,6 +42,7 @@ export async function runPush(path: string, url: string, flags: PushFlags, ctx: 
   const tag = target.kind === "registry" ? target.ref.tag : target.tag;
   if (tag === undefined) throw new ConfigError({ code: "INVALID_ARGUMENT", message: `${url}: give a tag (URL:TAG)` });
   const annotations = annotationsOf(flags);
+  if (flags.gzip !== undefined && flags.gzip !== "go" && flags.gzip !== "zlib") throw new ConfigError({ code: "INVALID_ARGUMENT", message: "--gzip: want go or zlib" });
   const repo = (await clientFor(ctx, target)).repository(target);
   const bar = progressBar(ctx.io, "push");
   let result;
@@ -52,6 +54,7 @@ export async function runPush(path: string, url: string, flags: PushFlags, ctx: 
       ignorePaths: flags.ignorePaths === undefined ? undefined : flags.ignorePaths.split(",").filter((p) => p !== ""),
       sourceIgnore: flags.sourceignore,
       reproducible: flags.reproducible,
+      gzip: flags.gzip,
       signal: ctx.signal,
       onProgress: (p) => {
         if (p.phase === "pack") bar.phase("packing");
