@@ -224,6 +224,28 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
       }),
     );
 
+  program
+    .command("build")
+    .description("build a directory as Flux's kustomize-controller would and print the objects")
+    .argument("<path>", "the source root (an artifact's contents); a Kustomization's spec.path is relative to it")
+    .option("-f, --file <kustomization.yaml>", "a Flux kustomize.toolkit.fluxcd.io/v1 Kustomization whose spec is applied")
+    .option("--path <dir>", "the directory to build inside <path> (overrides the Kustomization's spec.path)")
+    .option("--kustomize <path>", "the kustomize program (default $OCISYNC_KUSTOMIZE, else kustomize on PATH)")
+    .option(
+      "--substitute-from <file>",
+      "ConfigMaps/Secrets that spec.postBuild.substituteFrom reads (repeatable)",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option("--no-strict-substitution", "an undefined ${var} becomes empty instead of failing (Flux's feature gate off)")
+    .action(
+      action((cmd) => async (ctx) => {
+        const o = cmd.opts<{ file?: string; path?: string; kustomize?: string; substituteFrom: string[]; strictSubstitution: boolean }>();
+        const { runBuild } = await import("./commands/build.ts");
+        return runBuild(String(cmd.args[0]), o, ctx);
+      }),
+    );
+
   return { program, result: () => code };
 }
 
