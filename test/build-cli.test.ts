@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { ocisync } from "./support/cli.ts";
@@ -142,6 +142,15 @@ spec:
       missing.stderr,
       "error: substitute from 'Secret/web-secrets' error: not found [SUBSTITUTION_FAILED]\n",
     );
+  });
+
+  test("without --kustomize or $OCISYNC_KUSTOMIZE, kustomize is found on PATH", async () => {
+    const dir = join(CORPUS, "small-base");
+    const run = await ocisync(["build", dir, "--path", "input"], {
+      env: { PATH: `${dirname(kustomize)}:${process.env.PATH ?? ""}` },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, await readFile(join(dir, "expected.yaml"), "utf8"));
   });
 
   test("errors: exit codes and messages", async () => {
