@@ -18,7 +18,9 @@ import { pushArtifact } from "../test/support/sigstore-fixtures.ts";
 import { startSigstoreStack } from "../test/support/sigstore-local.ts";
 import { measure, median, report, type Samples } from "./support/measure.ts";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "10" }, "lib-runs": { type: "string", default: "50" } } });
+const { values } = parseArgs({
+  options: { runs: { type: "string", default: "10" }, "lib-runs": { type: "string", default: "50" } },
+});
 const runs = Number(values.runs);
 const libRuns = Number(values["lib-runs"]);
 const bin = resolve(import.meta.dirname, "../bin/ocisync.js");
@@ -38,9 +40,16 @@ async function compiled(): Promise<{ bin: string; dir: string }> {
   const root = resolve(import.meta.dirname, "..");
   await mkdir(join(root, ".tmp"), { recursive: true });
   const dir = await mkdtemp(join(root, ".tmp", "bench-dist-"));
-  await run(node, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json"), "--outDir", dir], process.env);
+  await run(
+    node,
+    [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json"), "--outDir", dir],
+    process.env,
+  );
   const launcher = join(dir, "ocisync.mjs");
-  await writeFile(launcher, 'const { main } = await import("./cli/main.js");\nprocess.exitCode = await main(process.argv.slice(2));\n');
+  await writeFile(
+    launcher,
+    'const { main } = await import("./cli/main.js");\nprocess.exitCode = await main(process.argv.slice(2));\n',
+  );
   return { bin: launcher, dir };
 }
 
@@ -55,15 +64,45 @@ try {
   const root = join(work, "trusted_root.json");
   await writeFile(root, stack.trustedRootJson);
   const tokenFile = join(work, "token");
-  await writeFile(tokenFile, stack.identityToken("https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main", "https://token.actions.githubusercontent.com"));
+  await writeFile(
+    tokenFile,
+    stack.identityToken(
+      "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main",
+      "https://token.actions.githubusercontent.com",
+    ),
+  );
 
-  const subjects: { name: string; ref: string; digest: string; ocisync: string[]; cosign: string[]; policy: VerifyPolicy }[] = [];
-  const keyPolicy: VerifyPolicy = { kind: "keys", keys: parsePublicKeys(await readFile(join(work, "cosign.pub"), "utf8"), "cosign.pub") };
+  const subjects: {
+    name: string;
+    ref: string;
+    digest: string;
+    ocisync: string[];
+    cosign: string[];
+    policy: VerifyPolicy;
+  }[] = [];
+  const keyPolicy: VerifyPolicy = {
+    kind: "keys",
+    keys: parsePublicKeys(await readFile(join(work, "cosign.pub"), "utf8"), "cosign.pub"),
+  };
   for (const format of ["bundle", "legacy"] as const) {
     const repo = client.repository(parseTarget(`oci://${reg.host}/bench/keyed-${format}`));
     const d = await pushArtifact(repo, `keyed ${format}`, "1.0.0");
     const legacy = format === "legacy" ? ["--new-bundle-format=false"] : [];
-    await run(cosign, ["sign", "--key", join(work, "cosign.key"), "--tlog-upload=false", "--use-signing-config=false", ...legacy, "--allow-http-registry", "-y", `${repo.name}@${d.digest}`], env);
+    await run(
+      cosign,
+      [
+        "sign",
+        "--key",
+        join(work, "cosign.key"),
+        "--tlog-upload=false",
+        "--use-signing-config=false",
+        ...legacy,
+        "--allow-http-registry",
+        "-y",
+        `${repo.name}@${d.digest}`,
+      ],
+      env,
+    );
     subjects.push({
       name: `keyed ${format}`,
       ref: `${repo.name}@${d.digest}`,
@@ -75,23 +114,66 @@ try {
   }
   const keylessRepo = client.repository(parseTarget(`oci://${reg.host}/bench/keyless`));
   const kd = await pushArtifact(keylessRepo, "keyless", "1.0.0");
-  await run(node, [bin, "--plain-http", "sign", "--keyless", "--fulcio-url", stack.url, "--rekor-url", stack.url, "--identity-token", (await readFile(tokenFile, "utf8")).trim(), `oci://${keylessRepo.name}@${kd.digest}`], env);
-  const identity = ["--certificate-identity-regexp", "^https://github\\.com/acme/", "--certificate-oidc-issuer-regexp", "^https://token\\.actions\\.githubusercontent\\.com$"];
+  await run(
+    node,
+    [
+      bin,
+      "--plain-http",
+      "sign",
+      "--keyless",
+      "--fulcio-url",
+      stack.url,
+      "--rekor-url",
+      stack.url,
+      "--identity-token",
+      (await readFile(tokenFile, "utf8")).trim(),
+      `oci://${keylessRepo.name}@${kd.digest}`,
+    ],
+    env,
+  );
+  const identity = [
+    "--certificate-identity-regexp",
+    "^https://github\\.com/acme/",
+    "--certificate-oidc-issuer-regexp",
+    "^https://token\\.actions\\.githubusercontent\\.com$",
+  ];
   subjects.push({
     name: "keyless bundle",
     ref: `${keylessRepo.name}@${kd.digest}`,
     digest: kd.digest,
     ocisync: ["--trusted-root", root, ...identity],
     cosign: ["--trusted-root", root, ...identity],
-    policy: { kind: "keyless", trust: await loadTrustedRoot(root), identities: [{ issuer: identity[3] ?? "", subject: identity[1] ?? "" }] },
+    policy: {
+      kind: "keyless",
+      trust: await loadTrustedRoot(root),
+      identities: [{ issuer: identity[3] ?? "", subject: identity[1] ?? "" }],
+    },
   });
 
   console.log(`verify: ${runs} runs per command after a warm-up; cosign ${cosign}`);
   for (const s of subjects) {
     const sets: Samples[] = [
-      await measure(`ocisync compiled (${s.name})`, node, [dist.bin, "--plain-http", "verify", ...s.ocisync, `oci://${s.ref}`], runs, env),
-      await measure(`ocisync sources (${s.name})`, node, [bin, "--plain-http", "verify", ...s.ocisync, `oci://${s.ref}`], runs, env),
-      await measure(`cosign verify (${s.name})`, cosign, ["verify", ...s.cosign, "--allow-http-registry", s.ref], runs, env),
+      await measure(
+        `ocisync compiled (${s.name})`,
+        node,
+        [dist.bin, "--plain-http", "verify", ...s.ocisync, `oci://${s.ref}`],
+        runs,
+        env,
+      ),
+      await measure(
+        `ocisync sources (${s.name})`,
+        node,
+        [bin, "--plain-http", "verify", ...s.ocisync, `oci://${s.ref}`],
+        runs,
+        env,
+      ),
+      await measure(
+        `cosign verify (${s.name})`,
+        cosign,
+        ["verify", ...s.cosign, "--allow-http-registry", s.ref],
+        runs,
+        env,
+      ),
     ];
     report(`verify one artifact, ${s.name}`, sets);
   }

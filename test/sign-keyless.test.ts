@@ -36,26 +36,86 @@ describe("keyless signing and verification with a local Sigstore", { timeout: PE
 
   for (const format of ["bundle", "legacy"] as const) {
     test(`ocisync sign --keyless (${format}): identity policy outcomes, and cosign verifies it`, async () => {
-      const repo = new OciClient({ plainHttp: true }).repository(parseTarget(`oci://${reg.host}/keyless/${format}`));
+      const repo = new OciClient({ plainHttp: true }).repository(
+        parseTarget(`oci://${reg.host}/keyless/${format}`),
+      );
       const subject = await pushArtifact(repo, `keyless ${format}`, "1.0.0");
       const url = `oci://${repo.name}:1.0.0`;
       const token = stack.identityToken(SUBJECT, ISSUER);
-      const signed = await ocisync(["sign", "--plain-http", "--keyless", ...(format === "legacy" ? ["--legacy"] : []), "--fulcio-url", stack.url, "--rekor-url", stack.url, "--identity-token", token, url]);
+      const signed = await ocisync([
+        "sign",
+        "--plain-http",
+        "--keyless",
+        ...(format === "legacy" ? ["--legacy"] : []),
+        "--fulcio-url",
+        stack.url,
+        "--rekor-url",
+        stack.url,
+        "--identity-token",
+        token,
+        url,
+      ]);
       assert.equal(signed.code, 0, signed.stderr);
 
-      const verify = (...flags: string[]) => ocisync(["verify", "--plain-http", "--trusted-root", root, ...flags, url]);
-      const ok = await verify("-o", "json", "--certificate-identity-regexp", "^https://github\\.com/acme/", "--certificate-oidc-issuer-regexp", "^https://token\\.actions\\.githubusercontent\\.com$");
+      const verify = (...flags: string[]) =>
+        ocisync(["verify", "--plain-http", "--trusted-root", root, ...flags, url]);
+      const ok = await verify(
+        "-o",
+        "json",
+        "--certificate-identity-regexp",
+        "^https://github\\.com/acme/",
+        "--certificate-oidc-issuer-regexp",
+        "^https://token\\.actions\\.githubusercontent\\.com$",
+      );
       assert.equal(ok.code, 0, ok.stderr);
-      const out = JSON.parse(ok.stdout) as { format: string; identity: { issuer: string; subject: string }; tlog: { logIndex: string } };
+      const out = JSON.parse(ok.stdout) as {
+        format: string;
+        identity: { issuer: string; subject: string };
+        tlog: { logIndex: string };
+      };
       assert.equal(out.format, format);
-      assert.deepEqual({ issuer: out.identity.issuer, subject: out.identity.subject }, { issuer: ISSUER, subject: SUBJECT });
+      assert.deepEqual(
+        { issuer: out.identity.issuer, subject: out.identity.subject },
+        { issuer: ISSUER, subject: SUBJECT },
+      );
       assert.match(out.tlog.logIndex, /^\d+$/);
 
       const cases = [
-        { flags: ["--certificate-identity-regexp", "^https://github\\.com/other/", "--certificate-oidc-issuer-regexp", "githubusercontent"], code: 3, want: /\[SUBJECT_MISMATCH\]\n$/ },
-        { flags: ["--certificate-identity-regexp", "acme", "--certificate-oidc-issuer-regexp", "^https://accounts\\.google\\.com$"], code: 3, want: /\[ISSUER_MISMATCH\]\n$/ },
+        {
+          flags: [
+            "--certificate-identity-regexp",
+            "^https://github\\.com/other/",
+            "--certificate-oidc-issuer-regexp",
+            "githubusercontent",
+          ],
+          code: 3,
+          want: /\[SUBJECT_MISMATCH\]\n$/,
+        },
+        {
+          flags: [
+            "--certificate-identity-regexp",
+            "acme",
+            "--certificate-oidc-issuer-regexp",
+            "^https://accounts\\.google\\.com$",
+          ],
+          code: 3,
+          want: /\[ISSUER_MISMATCH\]\n$/,
+        },
         // Several identities are OR-ed: the second one matches.
-        { flags: ["--certificate-identity-regexp", "^nobody$", "--certificate-oidc-issuer-regexp", "google", "--certificate-identity-regexp", "acme/app", "--certificate-oidc-issuer-regexp", "githubusercontent"], code: 0, want: /^$/ },
+        {
+          flags: [
+            "--certificate-identity-regexp",
+            "^nobody$",
+            "--certificate-oidc-issuer-regexp",
+            "google",
+            "--certificate-identity-regexp",
+            "acme/app",
+            "--certificate-oidc-issuer-regexp",
+            "githubusercontent",
+          ],
+          code: 0,
+          want: /^$/,
+        },
         { flags: [], code: 0, want: /^warning: no --certificate-identity-regexp/ },
       ];
       for (const c of cases) {
@@ -63,15 +123,39 @@ describe("keyless signing and verification with a local Sigstore", { timeout: PE
         assert.equal(r.code, c.code, r.stderr);
         assert.match(r.stderr, c.want);
       }
-      const untrusted = await ocisync(["verify", "--plain-http", "--certificate-identity-regexp", "acme", "--certificate-oidc-issuer-regexp", "github", url]);
+      const untrusted = await ocisync([
+        "verify",
+        "--plain-http",
+        "--certificate-identity-regexp",
+        "acme",
+        "--certificate-oidc-issuer-regexp",
+        "github",
+        url,
+      ]);
       assert.equal(untrusted.code, 3);
       assert.match(untrusted.stderr, /\[CERTIFICATE_UNTRUSTED\]\n$/);
 
       const c = await new Promise<{ code: number; stderr: string }>((done) => {
-        const args = ["verify", "--trusted-root", root, "--certificate-identity-regexp", "acme", "--certificate-oidc-issuer-regexp", "githubusercontent", ...(format === "legacy" ? ["--new-bundle-format=false"] : []), "--allow-http-registry", `${repo.name}@${subject.digest}`];
-        execFile(cosign, args, { env: { PATH: process.env.PATH ?? "", HOME: dir }, timeout: 120_000 }, (err, _out, stderr) => {
-          done({ code: err === null ? 0 : 1, stderr });
-        });
+        const args = [
+          "verify",
+          "--trusted-root",
+          root,
+          "--certificate-identity-regexp",
+          "acme",
+          "--certificate-oidc-issuer-regexp",
+          "githubusercontent",
+          ...(format === "legacy" ? ["--new-bundle-format=false"] : []),
+          "--allow-http-registry",
+          `${repo.name}@${subject.digest}`,
+        ];
+        execFile(
+          cosign,
+          args,
+          { env: { PATH: process.env.PATH ?? "", HOME: dir }, timeout: 120_000 },
+          (err, _out, stderr) => {
+            done({ code: err === null ? 0 : 1, stderr });
+          },
+        );
       });
       assert.equal(c.code, 0, c.stderr);
     });

@@ -23,7 +23,10 @@ import { attachBundle, corpusFile, pushArtifact, pushBundleSubject } from "./sup
 
 function keyPair(): { priv: KeyObject; policy: VerifyPolicy } {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-  return { priv: privateKey, policy: { kind: "keys", keys: parsePublicKeys(publicKeyPem(privateKey), "test.pub") } };
+  return {
+    priv: privateKey,
+    policy: { kind: "keys", keys: parsePublicKeys(publicKeyPem(privateKey), "test.pub") },
+  };
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -37,14 +40,28 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 }
 
 /** Rewrites the single layer of a `.sig` manifest (payload and/or annotations) and pushes it back under its tag. */
-async function rewriteSig(repo: Repository, subject: Descriptor, edit: (layer: { payload: Buffer; annotations: Record<string, string> }) => void): Promise<void> {
+async function rewriteSig(
+  repo: Repository,
+  subject: Descriptor,
+  edit: (layer: { payload: Buffer; annotations: Record<string, string> }) => void,
+): Promise<void> {
   const tag = signatureTag(subject.digest);
-  const m = JSON.parse(Buffer.from((await repo.fetchManifest(tag)).bytes).toString("utf8")) as { layers: Descriptor[] };
+  const m = JSON.parse(Buffer.from((await repo.fetchManifest(tag)).bytes).toString("utf8")) as {
+    layers: Descriptor[];
+  };
   const layer = m.layers[0];
   assert.ok(layer);
-  const l = { payload: Buffer.from(await repo.fetchBlobBytes(layer, 65536)), annotations: { ...layer.annotations } };
+  const l = {
+    payload: Buffer.from(await repo.fetchBlobBytes(layer, 65536)),
+    annotations: { ...layer.annotations },
+  };
   edit(l);
-  const desc: Descriptor = { mediaType: layer.mediaType, digest: sha256Of(l.payload), size: l.payload.byteLength, annotations: l.annotations };
+  const desc: Descriptor = {
+    mediaType: layer.mediaType,
+    digest: sha256Of(l.payload),
+    size: l.payload.byteLength,
+    annotations: l.annotations,
+  };
   await repo.pushBlob(desc, l.payload);
   await repo.pushManifest(Buffer.from(JSON.stringify({ ...m, layers: [desc] })), MediaType.ociManifest, tag);
 }
@@ -64,13 +81,28 @@ describe("signatures on the real registry", () => {
       const repo = repoOf(`keyed/${format}`);
       const subject = await pushArtifact(repo, `hello ${format}`, "1.0.0");
       const { priv, policy } = keyPair();
-      await signArtifact(repo, subject, keySigner(priv), { format, dockerReference: repo.name, now: new Date() });
+      await signArtifact(repo, subject, keySigner(priv), {
+        format,
+        dockerReference: repo.name,
+        now: new Date(),
+      });
       const r = await verifyArtifact(repo, "1.0.0", policy);
       assert.equal(r.digest, subject.digest);
       assert.equal(r.signature.format, format);
       // Several keys: any one is enough.
       const other = keyPair();
-      assert.equal((await verifyArtifact(repo, "1.0.0", { kind: "keys", keys: [...(other.policy.kind === "keys" ? other.policy.keys : []), ...(policy.kind === "keys" ? policy.keys : [])] })).signature.format, format);
+      assert.equal(
+        (
+          await verifyArtifact(repo, "1.0.0", {
+            kind: "keys",
+            keys: [
+              ...(other.policy.kind === "keys" ? other.policy.keys : []),
+              ...(policy.kind === "keys" ? policy.keys : []),
+            ],
+          })
+        ).signature.format,
+        format,
+      );
       assert.equal(await codeOf(verifyArtifact(repo, "1.0.0", other.policy)), "SIGNATURE_INVALID");
       await pushArtifact(repo, "unsigned", "2.0.0");
       const err = await verifyArtifact(repo, "2.0.0", policy).catch((e: unknown) => e);
@@ -85,7 +117,11 @@ describe("signatures on the real registry", () => {
     const a = await pushArtifact(repo, "a", "a");
     const b = await pushArtifact(repo, "b", "b");
     const { priv, policy } = keyPair();
-    const r = await signArtifact(repo, a, keySigner(priv), { format: "legacy", dockerReference: repo.name, now: new Date() });
+    const r = await signArtifact(repo, a, keySigner(priv), {
+      format: "legacy",
+      dockerReference: repo.name,
+      now: new Date(),
+    });
     const sig = await repo.fetchManifest(r.manifest.digest);
     await repo.pushManifest(sig.bytes, MediaType.ociManifest, signatureTag(b.digest));
     const err = await verifyArtifact(repo, "b", policy).catch((e: unknown) => e);
@@ -95,33 +131,107 @@ describe("signatures on the real registry", () => {
   });
 
   const tamper = [
-    { name: "tampered payload", want: "SIGNATURE_INVALID", edit: (l: { payload: Buffer; annotations: Record<string, string> }) => { l.payload = Buffer.from(l.payload.toString("utf8").replace('"optional":null', '"optional":{"x":"y"}')); } },
-    { name: "garbage signature", want: "MALFORMED_SIGNATURE", edit: (l: { annotations: Record<string, string> }) => { l.annotations["dev.cosignproject.cosign/signature"] = "bm90IGEgc2lnbmF0dXJl"; } },
-    { name: "truncated signature", want: "MALFORMED_SIGNATURE", edit: (l: { annotations: Record<string, string> }) => { l.annotations["dev.cosignproject.cosign/signature"] = (l.annotations["dev.cosignproject.cosign/signature"] ?? "").slice(0, 40); } },
+    {
+      name: "tampered payload",
+      want: "SIGNATURE_INVALID",
+      edit: (l: { payload: Buffer; annotations: Record<string, string> }) => {
+        l.payload = Buffer.from(
+          l.payload.toString("utf8").replace('"optional":null', '"optional":{"x":"y"}'),
+        );
+      },
+    },
+    {
+      name: "garbage signature",
+      want: "MALFORMED_SIGNATURE",
+      edit: (l: { annotations: Record<string, string> }) => {
+        l.annotations["dev.cosignproject.cosign/signature"] = "bm90IGEgc2lnbmF0dXJl";
+      },
+    },
+    {
+      name: "truncated signature",
+      want: "MALFORMED_SIGNATURE",
+      edit: (l: { annotations: Record<string, string> }) => {
+        l.annotations["dev.cosignproject.cosign/signature"] = (
+          l.annotations["dev.cosignproject.cosign/signature"] ?? ""
+        ).slice(0, 40);
+      },
+    },
   ];
   for (const c of tamper) {
     test(`${c.name} is rejected with ${c.want}`, async () => {
       const repo = repoOf(`keyed/${c.name.replace(/ /g, "-")}`);
       const subject = await pushArtifact(repo, c.name, "1.0.0");
       const { priv, policy } = keyPair();
-      await signArtifact(repo, subject, keySigner(priv), { format: "legacy", dockerReference: repo.name, now: new Date() });
+      await signArtifact(repo, subject, keySigner(priv), {
+        format: "legacy",
+        dockerReference: repo.name,
+        now: new Date(),
+      });
       await rewriteSig(repo, subject, c.edit);
       assert.equal(await codeOf(verifyArtifact(repo, "1.0.0", policy)), c.want);
     });
   }
 
   describe("keyless: the public-good cosign bundle attached to its image", () => {
-    const root = () => parseTrustedRoot(corpusFile("cosign-oci-bundle/trusted_root_pgi.json").toString("utf8"), "pgi");
-    const bundle = () => JSON.parse(corpusFile("cosign-oci-bundle/oci-attestation.sigstore.json").toString("utf8")) as Record<string, unknown> & { verificationMaterial: Record<string, unknown> };
+    const root = () =>
+      parseTrustedRoot(corpusFile("cosign-oci-bundle/trusted_root_pgi.json").toString("utf8"), "pgi");
+    const bundle = () =>
+      JSON.parse(corpusFile("cosign-oci-bundle/oci-attestation.sigstore.json").toString("utf8")) as Record<
+        string,
+        unknown
+      > & { verificationMaterial: Record<string, unknown> };
     const any = { issuer: "^https://github\\.com/login/oauth$", subject: "^cody@soyland\\.com$" };
-    const policy = (over: Partial<Extract<VerifyPolicy, { kind: "keyless" }>> = {}): VerifyPolicy => ({ kind: "keyless", trust: root(), identities: [any], predicateTypes: ["*"], ...over });
-    const cases: { name: string; edit?: (b: ReturnType<typeof bundle>) => void; policy: () => VerifyPolicy; want: string }[] = [
+    const policy = (over: Partial<Extract<VerifyPolicy, { kind: "keyless" }>> = {}): VerifyPolicy => ({
+      kind: "keyless",
+      trust: root(),
+      identities: [any],
+      predicateTypes: ["*"],
+      ...over,
+    });
+    const cases: {
+      name: string;
+      edit?: (b: ReturnType<typeof bundle>) => void;
+      policy: () => VerifyPolicy;
+      want: string;
+    }[] = [
       { name: "verifies (attestation predicate allowed)", policy: () => policy(), want: "pass" },
-      { name: "is not a cosign signature under the default predicate rule", policy: () => policy({ predicateTypes: undefined as unknown as string[] }), want: "INVALID_PAYLOAD" },
-      { name: "wrong issuer", policy: () => policy({ identities: [{ issuer: "^https://token\\.actions\\.githubusercontent\\.com$", subject: ".*" }] }), want: "ISSUER_MISMATCH" },
-      { name: "wrong subject", policy: () => policy({ identities: [{ issuer: "github", subject: "^someone@example\\.com$" }] }), want: "SUBJECT_MISMATCH" },
-      { name: "certificate not chaining to the trusted root", policy: () => policy({ trust: parseTrustedRoot(corpusFile("bundle-verify/intoto-with-custom-trust-root/trusted_root.json").toString("utf8"), "mock") }), want: "CERTIFICATE_UNTRUSTED" },
-      { name: "expired certificate with no timestamp", edit: (b) => { b.verificationMaterial.tlogEntries = []; }, policy: () => policy(), want: "TIMESTAMP_MISSING" },
+      {
+        name: "is not a cosign signature under the default predicate rule",
+        policy: () => policy({ predicateTypes: undefined as unknown as string[] }),
+        want: "INVALID_PAYLOAD",
+      },
+      {
+        name: "wrong issuer",
+        policy: () =>
+          policy({
+            identities: [{ issuer: "^https://token\\.actions\\.githubusercontent\\.com$", subject: ".*" }],
+          }),
+        want: "ISSUER_MISMATCH",
+      },
+      {
+        name: "wrong subject",
+        policy: () => policy({ identities: [{ issuer: "github", subject: "^someone@example\\.com$" }] }),
+        want: "SUBJECT_MISMATCH",
+      },
+      {
+        name: "certificate not chaining to the trusted root",
+        policy: () =>
+          policy({
+            trust: parseTrustedRoot(
+              corpusFile("bundle-verify/intoto-with-custom-trust-root/trusted_root.json").toString("utf8"),
+              "mock",
+            ),
+          }),
+        want: "CERTIFICATE_UNTRUSTED",
+      },
+      {
+        name: "expired certificate with no timestamp",
+        edit: (b) => {
+          b.verificationMaterial.tlogEntries = [];
+        },
+        policy: () => policy(),
+        want: "TIMESTAMP_MISSING",
+      },
       {
         name: "transparency-log entry that does not match",
         edit: (b) => {
@@ -140,7 +250,15 @@ describe("signatures on the real registry", () => {
         c.edit?.(b);
         await attachBundle(repo, subject, Buffer.from(JSON.stringify(b)));
         const p = c.policy();
-        const got = await codeOf(verifyArtifact(repo, "1.0.0", p.kind === "keyless" && p.predicateTypes === undefined ? { kind: "keyless", trust: p.trust, identities: p.identities } : p));
+        const got = await codeOf(
+          verifyArtifact(
+            repo,
+            "1.0.0",
+            p.kind === "keyless" && p.predicateTypes === undefined
+              ? { kind: "keyless", trust: p.trust, identities: p.identities }
+              : p,
+          ),
+        );
         assert.equal(got, c.want);
       });
     }
@@ -154,7 +272,11 @@ describe("signatures on the real registry", () => {
     assert.equal(await codeOf(verifyArtifact(repo, "1.0.0", policy)), "SIGNATURE_TOO_LARGE");
     const repo2 = repoOf("caps/sig");
     const s2 = await pushArtifact(repo2, "big sig", "1.0.0");
-    await signArtifact(repo2, s2, keySigner(priv), { format: "legacy", dockerReference: repo2.name, now: new Date() });
+    await signArtifact(repo2, s2, keySigner(priv), {
+      format: "legacy",
+      dockerReference: repo2.name,
+      now: new Date(),
+    });
     const small: DiscoverOptions = { limits: { manifestBytes: 256 } };
     assert.equal(await codeOf(verifyArtifact(repo2, "1.0.0", policy, small)), "SIGNATURE_TOO_LARGE");
     assert.equal(await codeOf(verifyArtifact(repo2, "1.0.0", policy)), "pass");

@@ -32,7 +32,10 @@ interface Trust {
   readonly subject_email?: string;
   readonly ca_roots?: string;
   readonly ca_intermediates?: string;
-  readonly also_verifiable_with?: { trusted_root: string; identity_regex: { issuer: string; subject: string } };
+  readonly also_verifiable_with?: {
+    trusted_root: string;
+    identity_regex: { issuer: string; subject: string };
+  };
 }
 interface Row {
   readonly case: string;
@@ -44,7 +47,13 @@ interface Row {
   readonly mutation?: Record<string, unknown>;
   readonly trust: Trust;
   readonly verification_time?: string | null;
-  readonly components?: { payload: string; signature_b64: string; certificate: string; chain: string; set: string };
+  readonly components?: {
+    payload: string;
+    signature_b64: string;
+    certificate: string;
+    chain: string;
+    set: string;
+  };
   readonly payload_text?: string;
   readonly signature_b64?: string;
   readonly expected_manifest_digest?: string;
@@ -59,8 +68,17 @@ const exact = (s: string) => `^${s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`;
 function layerOf(file: string, index: number): LegacyLayer | undefined {
   const bytes = read(file);
   if (!bytes.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC))) return undefined;
-  const j = JSON.parse(bytes.subarray(MAGIC.length).toString("utf8")) as { mimeType: string; payload: string; annotations: Record<string, string> };
-  return { mediaType: j.mimeType, payload: Buffer.from(j.payload, "base64"), annotations: j.annotations, source: `${file}#${String(index)}` };
+  const j = JSON.parse(bytes.subarray(MAGIC.length).toString("utf8")) as {
+    mimeType: string;
+    payload: string;
+    annotations: Record<string, string>;
+  };
+  return {
+    mediaType: j.mimeType,
+    payload: Buffer.from(j.payload, "base64"),
+    annotations: j.annotations,
+    source: `${file}#${String(index)}`,
+  };
 }
 
 function mutate(layer: LegacyLayer, m: Record<string, unknown> | undefined): LegacyLayer {
@@ -79,26 +97,56 @@ function mutate(layer: LegacyLayer, m: Record<string, unknown> | undefined): Leg
   return { ...layer, annotations: a, payload };
 }
 
-function candidatesOf(row: Row): { subject: Digest | undefined; candidates: Candidate[]; original?: LegacyLayer } {
+function candidatesOf(row: Row): {
+  subject: Digest | undefined;
+  candidates: Candidate[];
+  original?: LegacyLayer;
+} {
   if (row.level === "components" && row.components !== undefined) {
     const c = row.components;
     const payload = read(c.payload);
     const layer: LegacyLayer = {
       mediaType: SIMPLE_SIGNING_MEDIA_TYPE,
       payload,
-      annotations: { "dev.cosignproject.cosign/signature": text(c.signature_b64).trim(), "dev.sigstore.cosign/certificate": text(c.certificate), "dev.sigstore.cosign/chain": text(c.chain), "dev.sigstore.cosign/bundle": text(c.set) },
+      annotations: {
+        "dev.cosignproject.cosign/signature": text(c.signature_b64).trim(),
+        "dev.sigstore.cosign/certificate": text(c.certificate),
+        "dev.sigstore.cosign/chain": text(c.chain),
+        "dev.sigstore.cosign/bundle": text(c.set),
+      },
       source: "components",
     };
     // Upstream checks these pieces without an image: the subject is the digest the payload claims.
-    const claimed = (JSON.parse(payload.toString("utf8")) as { critical: { image: { "docker-manifest-digest": string } } }).critical.image["docker-manifest-digest"];
-    return { subject: parseDigest(claimed), candidates: [{ kind: "legacy", layer: mutate(layer, row.mutation) }], original: layer };
+    const claimed = (
+      JSON.parse(payload.toString("utf8")) as { critical: { image: { "docker-manifest-digest": string } } }
+    ).critical.image["docker-manifest-digest"];
+    return {
+      subject: parseDigest(claimed),
+      candidates: [{ kind: "legacy", layer: mutate(layer, row.mutation) }],
+      original: layer,
+    };
   }
   if (row.level === "payload" && row.payload_text !== undefined) {
-    const layer: LegacyLayer = { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, payload: Buffer.from(row.payload_text), annotations: { "dev.cosignproject.cosign/signature": row.signature_b64 ?? "" }, source: "payload" };
-    return { subject: parseDigest(row.expected_manifest_digest ?? ""), candidates: [{ kind: "legacy", layer }] };
+    const layer: LegacyLayer = {
+      mediaType: SIMPLE_SIGNING_MEDIA_TYPE,
+      payload: Buffer.from(row.payload_text),
+      annotations: { "dev.cosignproject.cosign/signature": row.signature_b64 ?? "" },
+      source: "payload",
+    };
+    return {
+      subject: parseDigest(row.expected_manifest_digest ?? ""),
+      candidates: [{ kind: "legacy", layer }],
+    };
   }
-  const layers = (row.signatures ?? []).map((s, i) => (s.file === undefined ? undefined : layerOf(s.file, i))).filter((l) => l !== undefined);
-  const subjectText = row.level === "payload" ? row.expected_manifest_digest : row.image?.manifest === null ? undefined : row.image?.manifest_digest;
+  const layers = (row.signatures ?? [])
+    .map((s, i) => (s.file === undefined ? undefined : layerOf(s.file, i)))
+    .filter((l) => l !== undefined);
+  const subjectText =
+    row.level === "payload"
+      ? row.expected_manifest_digest
+      : row.image?.manifest === null
+        ? undefined
+        : row.image?.manifest_digest;
   return {
     subject: subjectText === undefined || subjectText === null ? undefined : parseDigest(subjectText),
     candidates: layers.map((l) => ({ kind: "legacy", layer: mutate(l, row.mutation) })),
@@ -117,27 +165,54 @@ interface Run {
 
 function keylessTrust(row: Row, original: LegacyLayer | undefined): TrustedRoot {
   const t = row.trust;
-  const caText = t.fulcio_ca_roots?.startsWith("value of") === true ? (original?.annotations["dev.sigstore.cosign/chain"] ?? "") : text(t.fulcio_ca_roots ?? "");
+  const caText =
+    t.fulcio_ca_roots?.startsWith("value of") === true
+      ? (original?.annotations["dev.sigstore.cosign/chain"] ?? "")
+      : text(t.fulcio_ca_roots ?? "");
   // ocisync always checks SCTs (containers/image does not): CT keys from the public-good root, where they verify.
   const ctlogKeys = PUBLIC_GOOD.material.ctlogs.map((c) => c.publicKey);
-  return trustedRootFromPieces({ certificateAuthorities: [parsePemCertificates(caText)], tlogKeys: (t.rekor_keys ?? []).map((k) => createPublicKey(text(k))), ctlogKeys }, "row");
+  return trustedRootFromPieces(
+    {
+      certificateAuthorities: [parsePemCertificates(caText)],
+      tlogKeys: (t.rekor_keys ?? []).map((k) => createPublicKey(text(k))),
+      ctlogKeys,
+    },
+    "row",
+  );
 }
 
 function runsOf(row: Row, original: LegacyLayer | undefined): Run[] {
   const t = row.trust;
   const base = new Set(["no-docker-reference-check"]);
-  const forced = /\(forced\)/.test(row.verification_time ?? "") ? new Date((row.verification_time ?? "").slice(0, 20)) : undefined;
+  const forced = /\(forced\)/.test(row.verification_time ?? "")
+    ? new Date((row.verification_time ?? "").slice(0, 20))
+    : undefined;
   switch (t.kind) {
     case "public-key":
     case "public-key+rekor": {
       const sets = [t.keys ?? [], ...(t.key_sets_also_accepted ?? [])];
-      const runs: Run[] = sets.map((s) => ({ name: `keys [${s.join(", ")}] (Flux: tlog ignored)`, policy: { kind: "keys", keys: keysOf(s) }, variants: new Set([...base, "tlog-ignored-for-keys"]) }));
+      const runs: Run[] = sets.map((s) => ({
+        name: `keys [${s.join(", ")}] (Flux: tlog ignored)`,
+        policy: { kind: "keys", keys: keysOf(s) },
+        variants: new Set([...base, "tlog-ignored-for-keys"]),
+      }));
       if (t.kind === "public-key+rekor") {
         // key_sets_also_rejected lists Rekor key sets here (the row's Rekor key is wrong).
-        const rekorSets = [t.rekor_keys ?? [], ...(t.rekor_key_sets_also_accepted ?? []), ...(t.key_sets_also_rejected ?? [])];
+        const rekorSets = [
+          t.rekor_keys ?? [],
+          ...(t.rekor_key_sets_also_accepted ?? []),
+          ...(t.key_sets_also_rejected ?? []),
+        ];
         for (const rs of rekorSets) {
-          const tlog = trustedRootFromPieces({ tlogKeys: rs.map((k) => createPublicKey(text(k))) }, "rekor keys");
-          runs.push({ name: `keys + Rekor SET required with [${rs.join(", ")}] (cosign CLI)`, policy: { kind: "keys", keys: keysOf(t.keys ?? []), tlog }, variants: base });
+          const tlog = trustedRootFromPieces(
+            { tlogKeys: rs.map((k) => createPublicKey(text(k))) },
+            "rekor keys",
+          );
+          runs.push({
+            name: `keys + Rekor SET required with [${rs.join(", ")}] (cosign CLI)`,
+            policy: { kind: "keys", keys: keysOf(t.keys ?? []), tlog },
+            variants: base,
+          });
         }
       }
       return runs;
@@ -147,25 +222,52 @@ function runsOf(row: Row, original: LegacyLayer | undefined): Run[] {
       const trust = keylessTrust(row, original);
       const runs: Run[] = [
         forced === undefined
-          ? { name: "keyless, row's CA + Rekor keys", policy: { kind: "keyless", trust, identities }, variants: base }
-          : { name: `keyless, chain checked at ${forced.toISOString()} (no log)`, policy: { kind: "keyless", trust, identities, ignoreTlog: { now: forced } }, variants: base },
+          ? {
+              name: "keyless, row's CA + Rekor keys",
+              policy: { kind: "keyless", trust, identities },
+              variants: base,
+            }
+          : {
+              name: `keyless, chain checked at ${forced.toISOString()} (no log)`,
+              policy: { kind: "keyless", trust, identities, ignoreTlog: { now: forced } },
+              variants: base,
+            },
       ];
       const alt = t.also_verifiable_with;
       if (alt !== undefined && forced === undefined) {
-        runs.push({ name: "keyless, public-good trusted root", policy: { kind: "keyless", trust: PUBLIC_GOOD, identities: [alt.identity_regex] }, variants: new Set([...base, "fulcio-intermediates-trusted"]) });
+        runs.push({
+          name: "keyless, public-good trusted root",
+          policy: { kind: "keyless", trust: PUBLIC_GOOD, identities: [alt.identity_regex] },
+          variants: new Set([...base, "fulcio-intermediates-trusted"]),
+        });
       }
       return runs;
     }
     case "pki": {
-      const certs = [...(t.ca_intermediates === undefined ? [] : parsePemCertificates(text(t.ca_intermediates))), ...parsePemCertificates(text(t.ca_roots ?? ""))];
+      const certs = [
+        ...(t.ca_intermediates === undefined ? [] : parsePemCertificates(text(t.ca_intermediates))),
+        ...parsePemCertificates(text(t.ca_roots ?? "")),
+      ];
       const trust = trustedRootFromPieces({ certificateAuthorities: [certs] }, "pki");
-      return [{ name: "bring-your-own PKI, no log (chain at now)", policy: { kind: "keyless", trust, identities: [{ issuer: "", subject: exact(t.subject_email ?? "") }], ignoreTlog: { now: new Date() } }, variants: base }];
+      return [
+        {
+          name: "bring-your-own PKI, no log (chain at now)",
+          policy: {
+            kind: "keyless",
+            trust,
+            identities: [{ issuer: "", subject: exact(t.subject_email ?? "") }],
+            ignoreTlog: { now: new Date() },
+          },
+          variants: base,
+        },
+      ];
     }
   }
 }
 
 function expected(row: Row, run: Run, keySet: string): "pass" | "fail" {
-  if (row.trust.key_sets_also_rejected?.some((s) => keySet.includes(`[${s.join(", ")}]`)) === true) return "fail";
+  if (row.trust.key_sets_also_rejected?.some((s) => keySet.includes(`[${s.join(", ")}]`)) === true)
+    return "fail";
   return row.variants?.find((v) => run.variants.has(v.if))?.expect ?? row.expect;
 }
 
@@ -177,12 +279,12 @@ for (const row of rows) {
   const { subject, candidates, original } = candidatesOf(row);
   for (const run of runsOf(row, original)) {
     const want = expected(row, run, run.name);
-    test(`cosign-legacy ${row.case} [${run.name}] → ${want}`, () => {
+    test(`cosign-legacy ${row.case} [${run.name}] → ${want}`, async () => {
       let got = "pass";
       if (subject === undefined) got = "NO_MANIFEST";
       else {
         try {
-          verifyCandidates("image", candidates, { digest: subject }, run.policy);
+          await verifyCandidates("image", candidates, { digest: subject }, run.policy);
         } catch (err) {
           if (!(err instanceof VerifyError)) throw err;
           got = err.code;

@@ -26,22 +26,42 @@ const rows = JSON.parse(read("cases.json").toString("utf8")) as Row[];
 const OTHER = sha256Of("another image");
 
 test("the subject manifest's digest is the statement subject", () => {
-  assert.equal(sha256Of(read("subject-image/manifest.json")), "sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4");
+  assert.equal(
+    sha256Of(read("subject-image/manifest.json")),
+    "sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4",
+  );
 });
 
 for (const row of rows) {
-  const digest = row.artifact_digest.startsWith("sha256:") && row.artifact_digest.length === 71 ? parseDigest(row.artifact_digest) : OTHER;
+  const digest =
+    row.artifact_digest.startsWith("sha256:") && row.artifact_digest.length === 71
+      ? parseDigest(row.artifact_digest)
+      : OTHER;
   const runs = [
     // ocisync's default: a signature must carry cosign's sign/v1 predicate; this bundle is an attestation.
-    { name: "signature semantics (default)", predicateTypes: undefined, want: row.variants?.find((v) => v.if.startsWith("signature-semantics"))?.expect ?? row.expect },
+    {
+      name: "signature semantics (default)",
+      predicateTypes: undefined,
+      want: row.variants?.find((v) => v.if.startsWith("signature-semantics"))?.expect ?? row.expect,
+    },
     { name: "any predicate (attestation)", predicateTypes: ["*"], want: row.expect },
   ];
   for (const run of runs) {
-    test(`cosign-oci-bundle ${row.case} [${run.name}] → ${run.want}`, () => {
+    test(`cosign-oci-bundle ${row.case} [${run.name}] → ${run.want}`, async () => {
       const root = parseTrustedRoot(read(row.trusted_root).toString("utf8"), row.trusted_root);
       let got = "pass";
       try {
-        verifyBundle(read(row.bundle), { digest }, { kind: "keyless", trust: root, identities: [{ issuer: row.identity.issuer_regex, subject: row.identity.subject_regex }], ...(run.predicateTypes === undefined ? {} : { predicateTypes: run.predicateTypes }) }, row.bundle);
+        await verifyBundle(
+          read(row.bundle),
+          { digest },
+          {
+            kind: "keyless",
+            trust: root,
+            identities: [{ issuer: row.identity.issuer_regex, subject: row.identity.subject_regex }],
+            ...(run.predicateTypes === undefined ? {} : { predicateTypes: run.predicateTypes }),
+          },
+          row.bundle,
+        );
       } catch (err) {
         if (!(err instanceof VerifyError)) throw err;
         got = err.code;

@@ -2,7 +2,12 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { test } from "node:test";
-import { encryptCosignKey, generateCosignKeyPair, isEncryptedCosignKey, readPrivateKey } from "./cosign-keys.ts";
+import {
+  encryptCosignKey,
+  generateCosignKeyPair,
+  isEncryptedCosignKey,
+  readPrivateKey,
+} from "./cosign-keys.ts";
 import { VerifyError } from "./errors.ts";
 
 test("generated cosign keys decrypt with their password and are P-256", async () => {
@@ -16,7 +21,10 @@ test("generated cosign keys decrypt with their password and are P-256", async ()
 
 test("the wrong password is WRONG_PASSWORD", async () => {
   const pair = await generateCosignKeyPair("right");
-  await assert.rejects(readPrivateKey(pair.privateKeyPem, "wrong", "cosign.key"), (e: unknown) => e instanceof VerifyError && e.code === "WRONG_PASSWORD");
+  await assert.rejects(
+    readPrivateKey(pair.privateKeyPem, "wrong", "cosign.key"),
+    (e: unknown) => e instanceof VerifyError && e.code === "WRONG_PASSWORD",
+  );
 });
 
 test("the older ENCRYPTED COSIGN PRIVATE KEY label and plain PEM keys are read", async () => {
@@ -26,5 +34,8 @@ test("the older ENCRYPTED COSIGN PRIVATE KEY label and plain PEM keys are read",
   const pem = ed.export({ format: "pem", type: "pkcs8" }).toString();
   assert.equal(isEncryptedCosignKey(pem), false);
   assert.equal((await readPrivateKey(pem, undefined, "plain.key")).asymmetricKeyType, "ed25519");
-  await assert.rejects(readPrivateKey("nope", undefined, "x.key"), (e: unknown) => e instanceof VerifyError && e.code === "INVALID_KEY");
+  await assert.rejects(
+    readPrivateKey("nope", undefined, "x.key"),
+    (e: unknown) => e instanceof VerifyError && e.code === "INVALID_KEY",
+  );
 });

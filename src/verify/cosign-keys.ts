@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scrypt, type KeyObject } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  scrypt,
+  type KeyObject,
+} from "node:crypto";
 import { xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
 import { VerifyError } from "./errors.ts";
 
@@ -15,17 +22,31 @@ const LEGACY_PEM_TYPES = new Set([COSIGN_KEY_PEM_TYPE, "ENCRYPTED COSIGN PRIVATE
 const SCRYPT = { N: 32768, r: 8, p: 1 } as const;
 
 interface EncryptedKeyJson {
-  readonly kdf: { readonly name: string; readonly params: { readonly N: number; readonly r: number; readonly p: number }; readonly salt: string };
+  readonly kdf: {
+    readonly name: string;
+    readonly params: { readonly N: number; readonly r: number; readonly p: number };
+    readonly salt: string;
+  };
   readonly cipher: { readonly name: string; readonly nonce: string };
   readonly ciphertext: string;
 }
 
-function deriveKey(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+function deriveKey(
+  password: string,
+  salt: Buffer,
+  params: { N: number; r: number; p: number },
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(Buffer.from(password, "utf8"), salt, 32, { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 }, (err, key) => {
-      if (err) reject(err);
-      else resolve(key);
-    });
+    scrypt(
+      Buffer.from(password, "utf8"),
+      salt,
+      32,
+      { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 },
+      (err, key) => {
+        if (err) reject(err);
+        else resolve(key);
+      },
+    );
   });
 }
 
@@ -36,7 +57,9 @@ function pem(type: string, der: Uint8Array): string {
 
 function pemBody(text: string): { type: string; der: Buffer } | undefined {
   const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]+?)-----END \1-----/.exec(text);
-  return m === null ? undefined : { type: m[1] ?? "", der: Buffer.from((m[2] ?? "").replace(/\s/g, ""), "base64") };
+  return m === null
+    ? undefined
+    : { type: m[1] ?? "", der: Buffer.from((m[2] ?? "").replace(/\s/g, ""), "base64") };
 }
 
 /** Seals a private key the way `cosign generate-key-pair` does. */
@@ -64,9 +87,14 @@ export function isEncryptedCosignKey(text: string): boolean {
  * Reads a signing key: a cosign encrypted key (with `password`), or a plain PEM private key (PKCS#8 `PRIVATE KEY`,
  * `EC PRIVATE KEY`, `RSA PRIVATE KEY`).
  */
-export async function readPrivateKey(text: string, password: string | undefined, name: string): Promise<KeyObject> {
+export async function readPrivateKey(
+  text: string,
+  password: string | undefined,
+  name: string,
+): Promise<KeyObject> {
   const b = pemBody(text);
-  if (b === undefined) throw new VerifyError({ code: "INVALID_KEY", message: `${name}: no PEM private key found` });
+  if (b === undefined)
+    throw new VerifyError({ code: "INVALID_KEY", message: `${name}: no PEM private key found` });
   if (!LEGACY_PEM_TYPES.has(b.type)) {
     try {
       return createPrivateKey(text);
@@ -81,22 +109,36 @@ export async function readPrivateKey(text: string, password: string | undefined,
     throw new VerifyError({ code: "INVALID_KEY", message: `${name}: unreadable cosign key`, cause: err });
   }
   if (json.kdf.name !== "scrypt" || json.cipher.name !== "nacl/secretbox") {
-    throw new VerifyError({ code: "INVALID_KEY", message: `${name}: unsupported key encryption ${json.kdf.name}/${json.cipher.name}` });
+    throw new VerifyError({
+      code: "INVALID_KEY",
+      message: `${name}: unsupported key encryption ${json.kdf.name}/${json.cipher.name}`,
+    });
   }
   const derived = await deriveKey(password ?? "", Buffer.from(json.kdf.salt, "base64"), json.kdf.params);
   let der: Uint8Array;
   try {
-    der = xsalsa20poly1305(derived, Buffer.from(json.cipher.nonce, "base64")).decrypt(Buffer.from(json.ciphertext, "base64"));
+    der = xsalsa20poly1305(derived, Buffer.from(json.cipher.nonce, "base64")).decrypt(
+      Buffer.from(json.ciphertext, "base64"),
+    );
   } catch (err) {
-    throw new VerifyError({ code: "WRONG_PASSWORD", message: `${name}: wrong password for the encrypted key`, cause: err });
+    throw new VerifyError({
+      code: "WRONG_PASSWORD",
+      message: `${name}: wrong password for the encrypted key`,
+      cause: err,
+    });
   }
   return createPrivateKey({ key: Buffer.from(der), format: "der", type: "pkcs8" });
 }
 
 /** A new key pair as `cosign generate-key-pair` writes it: ECDSA P-256, encrypted private key and SPKI public key. */
-export async function generateCosignKeyPair(password: string): Promise<{ privateKeyPem: string; publicKeyPem: string }> {
+export async function generateCosignKeyPair(
+  password: string,
+): Promise<{ privateKeyPem: string; publicKeyPem: string }> {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-  return { privateKeyPem: await encryptCosignKey(privateKey, password), publicKeyPem: publicKeyPem(privateKey) };
+  return {
+    privateKeyPem: await encryptCosignKey(privateKey, password),
+    publicKeyPem: publicKeyPem(privateKey),
+  };
 }
 
 /** The SPKI PEM of a private key's public half. */

@@ -39,16 +39,36 @@ export function signatureTag(digest: Digest): string {
   return `${fallbackTag(digest)}.sig`;
 }
 
-function tooLarge(format: SignatureFormat, source: string, what: string, size: number, cap: number): Candidate {
-  const failure: SignatureFailure = { format, source, code: "SIGNATURE_TOO_LARGE", message: `${what} is ${String(size)} bytes, over its cap of ${String(cap)} bytes` };
+function tooLarge(
+  format: SignatureFormat,
+  source: string,
+  what: string,
+  size: number,
+  cap: number,
+): Candidate {
+  const failure: SignatureFailure = {
+    format,
+    source,
+    code: "SIGNATURE_TOO_LARGE",
+    message: `${what} is ${String(size)} bytes, over its cap of ${String(cap)} bytes`,
+  };
   return { kind: "unreadable", failure };
 }
 
 function unreadable(format: SignatureFormat, source: string, err: unknown): Candidate {
   if (err instanceof OciError && err.code === "SIZE_EXCEEDED") {
-    return { kind: "unreadable", failure: { format, source, code: "SIGNATURE_TOO_LARGE", message: err.message } };
+    return {
+      kind: "unreadable",
+      failure: { format, source, code: "SIGNATURE_TOO_LARGE", message: err.message },
+    };
   }
-  if (err instanceof OciError && err.code !== "NETWORK_ERROR" && err.code !== "TIMEOUT" && err.code !== "TOO_MANY_REQUESTS" && err.code !== "UNAUTHORIZED") {
+  if (
+    err instanceof OciError &&
+    err.code !== "NETWORK_ERROR" &&
+    err.code !== "TIMEOUT" &&
+    err.code !== "TOO_MANY_REQUESTS" &&
+    err.code !== "UNAUTHORIZED"
+  ) {
     return { kind: "unreadable", failure: { format, source, code: "INVALID_BUNDLE", message: err.message } };
   }
   throw err;
@@ -64,10 +84,17 @@ function parseManifest(bytes: Uint8Array): ImageManifest | undefined {
 }
 
 /** Sigstore bundles attached as referrers (API or tag-schema fallback), as cosign `GetBundles` finds them. */
-async function bundleCandidates(repo: Repository, digest: Digest, limits: SignatureLimits, signal: AbortSignal | undefined): Promise<Candidate[]> {
+async function bundleCandidates(
+  repo: Repository,
+  digest: Digest,
+  limits: SignatureLimits,
+  signal: AbortSignal | undefined,
+): Promise<Candidate[]> {
   const referrers = await repo.referrers(digest, { signal });
   // Fallback indexes written by go-containerregistry may lack artifactType; fetch those to look.
-  const wanted = referrers.filter((d) => d.artifactType === undefined || d.artifactType.startsWith(BUNDLE_MEDIA_TYPE_PREFIX)).slice(0, limits.maxReferrers);
+  const wanted = referrers
+    .filter((d) => d.artifactType === undefined || d.artifactType.startsWith(BUNDLE_MEDIA_TYPE_PREFIX))
+    .slice(0, limits.maxReferrers);
   const out: Candidate[] = [];
   for (const desc of wanted) {
     if (desc.size > limits.manifestBytes) {
@@ -77,12 +104,21 @@ async function bundleCandidates(repo: Repository, digest: Digest, limits: Signat
     try {
       const m = parseManifest((await repo.fetchManifest(desc.digest, { signal })).bytes);
       const layer = m?.layers.find((l) => l.mediaType.startsWith(BUNDLE_MEDIA_TYPE_PREFIX));
-      if (m === undefined || layer === undefined || !(m.artifactType ?? layer.mediaType).startsWith(BUNDLE_MEDIA_TYPE_PREFIX)) continue;
+      if (
+        m === undefined ||
+        layer === undefined ||
+        !(m.artifactType ?? layer.mediaType).startsWith(BUNDLE_MEDIA_TYPE_PREFIX)
+      )
+        continue;
       if (layer.size > limits.bundleBytes) {
         out.push(tooLarge("bundle", desc.digest, "bundle", layer.size, limits.bundleBytes));
         continue;
       }
-      out.push({ kind: "bundle", source: desc.digest, bytes: await repo.fetchBlobBytes(layer, limits.bundleBytes, { signal }) });
+      out.push({
+        kind: "bundle",
+        source: desc.digest,
+        bytes: await repo.fetchBlobBytes(layer, limits.bundleBytes, { signal }),
+      });
     } catch (err) {
       out.push(unreadable("bundle", desc.digest, err));
     }
@@ -91,7 +127,12 @@ async function bundleCandidates(repo: Repository, digest: Digest, limits: Signat
 }
 
 /** The layers of the legacy `sha256-<hex>.sig` manifest; none when the tag does not exist. */
-async function legacyCandidates(repo: Repository, digest: Digest, limits: SignatureLimits, signal: AbortSignal | undefined): Promise<Candidate[]> {
+async function legacyCandidates(
+  repo: Repository,
+  digest: Digest,
+  limits: SignatureLimits,
+  signal: AbortSignal | undefined,
+): Promise<Candidate[]> {
   const tag = signatureTag(digest);
   let desc: Descriptor;
   try {
@@ -100,14 +141,26 @@ async function legacyCandidates(repo: Repository, digest: Digest, limits: Signat
     if (err instanceof OciError && err.code === "NOT_FOUND") return [];
     throw err;
   }
-  if (desc.size > limits.manifestBytes) return [tooLarge("legacy", tag, "signature manifest", desc.size, limits.manifestBytes)];
+  if (desc.size > limits.manifestBytes)
+    return [tooLarge("legacy", tag, "signature manifest", desc.size, limits.manifestBytes)];
   let m: ImageManifest | undefined;
   try {
     m = parseManifest((await repo.fetchManifest(desc.digest, { signal })).bytes);
   } catch (err) {
     return [unreadable("legacy", tag, err)];
   }
-  if (m === undefined) return [{ kind: "unreadable", failure: { format: "legacy", source: tag, code: "INVALID_BUNDLE", message: `${tag} is not an image manifest` } }];
+  if (m === undefined)
+    return [
+      {
+        kind: "unreadable",
+        failure: {
+          format: "legacy",
+          source: tag,
+          code: "INVALID_BUNDLE",
+          message: `${tag} is not an image manifest`,
+        },
+      },
+    ];
   const out: Candidate[] = [];
   for (const [i, layer] of m.layers.slice(0, limits.maxLayers).entries()) {
     const source = `${desc.digest}#${String(i)}`;
@@ -117,7 +170,12 @@ async function legacyCandidates(repo: Repository, digest: Digest, limits: Signat
     }
     try {
       const payload = await repo.fetchBlobBytes(layer, limits.payloadBytes, { signal });
-      const l: LegacyLayer = { mediaType: layer.mediaType, payload, annotations: layer.annotations ?? {}, source };
+      const l: LegacyLayer = {
+        mediaType: layer.mediaType,
+        payload,
+        annotations: layer.annotations ?? {},
+        source,
+      };
       out.push({ kind: "legacy", layer: l });
     } catch (err) {
       out.push(unreadable("legacy", source, err));
@@ -131,9 +189,15 @@ async function legacyCandidates(repo: Repository, digest: Digest, limits: Signat
  * `sha256-<hex>` fallback index) and the layers of the legacy `sha256-<hex>.sig` manifest. Reads are capped;
  * over-cap and unreadable signatures come back as `unreadable` candidates so the failure can name them.
  */
-export async function discoverSignatures(repo: Repository, digest: Digest, opts: DiscoverOptions = {}): Promise<Candidate[]> {
+export async function discoverSignatures(
+  repo: Repository,
+  digest: Digest,
+  opts: DiscoverOptions = {},
+): Promise<Candidate[]> {
   const limits = { ...DEFAULT_SIGNATURE_LIMITS, ...opts.limits };
-  const [bundles, legacy] = await Promise.all([bundleCandidates(repo, digest, limits, opts.signal), legacyCandidates(repo, digest, limits, opts.signal)]);
+  const [bundles, legacy] = await Promise.all([
+    bundleCandidates(repo, digest, limits, opts.signal),
+    legacyCandidates(repo, digest, limits, opts.signal),
+  ]);
   return [...bundles, ...legacy];
 }
-

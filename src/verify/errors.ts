@@ -79,7 +79,11 @@ export class VerifyError extends CdError<VerifyErrorCode> {
   readonly formatsFound: readonly SignatureFormat[];
 
   constructor(opts: VerifyErrorOptions) {
-    super({ code: opts.code, message: opts.message, ...(opts.cause === undefined ? {} : { cause: opts.cause }) });
+    super({
+      code: opts.code,
+      message: opts.message,
+      ...(opts.cause === undefined ? {} : { cause: opts.cause }),
+    });
     this.failures = opts.failures ?? [];
     this.formatsFound = opts.formatsFound ?? [];
   }
@@ -87,7 +91,12 @@ export class VerifyError extends CdError<VerifyErrorCode> {
 
 /** True for configuration errors (bad key, root, regex or password): usage errors, not verification failures. */
 export function isVerifyConfigError(code: VerifyErrorCode): boolean {
-  return code === "INVALID_KEY" || code === "INVALID_TRUSTED_ROOT" || code === "INVALID_IDENTITY" || code === "WRONG_PASSWORD";
+  return (
+    code === "INVALID_KEY" ||
+    code === "INVALID_TRUSTED_ROOT" ||
+    code === "INVALID_IDENTITY" ||
+    code === "WRONG_PASSWORD"
+  );
 }
 
 /** Order of preference when reporting one reason for many failed signatures: the later in the pipeline, the better. */
@@ -110,10 +119,18 @@ const SPECIFICITY: readonly VerifyErrorCode[] = [
 ];
 
 /** One error for a set of rejected signatures: the most specific reason, the others listed. */
-export function aggregateFailures(ref: string, failures: readonly SignatureFailure[], formatsFound: readonly SignatureFormat[]): VerifyError {
+export function aggregateFailures(
+  ref: string,
+  failures: readonly SignatureFailure[],
+  formatsFound: readonly SignatureFormat[],
+): VerifyError {
   const found = formatsFound.length === 0 ? "none" : formatsFound.join(", ");
   if (failures.length === 0) {
-    return new VerifyError({ code: "UNSIGNED", message: `no signatures found for ${ref} (formats found: ${found})`, formatsFound });
+    return new VerifyError({
+      code: "UNSIGNED",
+      message: `no signatures found for ${ref} (formats found: ${found})`,
+      formatsFound,
+    });
   }
   const rank = (c: VerifyErrorCode) => {
     const i = SPECIFICITY.indexOf(c);

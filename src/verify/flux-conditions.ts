@@ -21,11 +21,26 @@ export function providerName(policy: VerifyPolicy): "cosign" | "cosign keyless" 
  * (`internal/controller/ocirepository_controller.go` `verifySignature`): success
  * "verified signature of revision <rev>", failure "failed to verify the signature using provider '<p>': <err>".
  */
-export function sourceVerifiedCondition(policy: VerifyPolicy, revision: string, outcome: { readonly error: unknown } | { readonly ok: true }): SourceVerifiedCondition {
-  if ("ok" in outcome) return { type: "SourceVerified", status: "True", reason: "Succeeded", message: `verified signature of revision ${revision}` };
+export function sourceVerifiedCondition(
+  policy: VerifyPolicy,
+  revision: string,
+  outcome: { readonly error: unknown } | { readonly ok: true },
+): SourceVerifiedCondition {
+  if ("ok" in outcome)
+    return {
+      type: "SourceVerified",
+      status: "True",
+      reason: "Succeeded",
+      message: `verified signature of revision ${revision}`,
+    };
   const err = outcome.error;
   const text = err instanceof Error ? err.message : String(err);
-  return { type: "SourceVerified", status: "False", reason: "VerificationError", message: `failed to verify the signature using provider '${providerName(policy)}': ${text}` };
+  return {
+    type: "SourceVerified",
+    status: "False",
+    reason: "VerificationError",
+    message: `failed to verify the signature using provider '${providerName(policy)}': ${text}`,
+  };
 }
 
 /**

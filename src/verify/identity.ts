@@ -62,13 +62,21 @@ function compile(re: string, what: string): RegExp {
   try {
     return new RegExp(re);
   } catch (err) {
-    throw new VerifyError({ code: "INVALID_IDENTITY", message: `${what} ${JSON.stringify(re)} is not a valid regular expression`, cause: err });
+    throw new VerifyError({
+      code: "INVALID_IDENTITY",
+      message: `${what} ${JSON.stringify(re)} is not a valid regular expression`,
+      cause: err,
+    });
   }
 }
 
 /** Compiles matchers; a bad regex is a configuration error (`INVALID_IDENTITY`). */
 export function compileMatchers(matchers: readonly IdentityMatcher[]): CompiledMatcher[] {
-  return matchers.map((m) => ({ issuer: compile(m.issuer, "issuer regex"), subject: compile(m.subject, "subject regex"), source: m }));
+  return matchers.map((m) => ({
+    issuer: compile(m.issuer, "issuer regex"),
+    subject: compile(m.subject, "subject regex"),
+    source: m,
+  }));
 }
 
 /** Which matcher accepted an identity. */

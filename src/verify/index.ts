@@ -9,13 +9,23 @@ export { checkSignature, decodeStrictBase64, parsePublicKeys, publicKeyOf } from
 export type { KeyAlgorithm, PublicKey } from "./keys.ts";
 export { certificateIdentity, compileMatchers, matchIdentity } from "./identity.ts";
 export type { CertificateIdentity, IdentityMatch, IdentityMatcher } from "./identity.ts";
-export { PUBLIC_GOOD_TRUSTED_ROOT_URL, loadTrustedRoot, parseTrustedRoot, trustedRootFromPieces } from "./trusted-root.ts";
+export {
+  PUBLIC_GOOD_TRUSTED_ROOT_URL,
+  loadTrustedRoot,
+  parseTrustedRoot,
+  trustedRootFromPieces,
+} from "./trusted-root.ts";
 export type { TrustPieces, TrustedRoot } from "./trusted-root.ts";
 export { COSIGN_SIGN_PREDICATE } from "./policy.ts";
 export type { VerifiedSignature, VerifyPolicy } from "./policy.ts";
 export { BUNDLE_V03_MEDIA_TYPE, verifyBundle } from "./bundle.ts";
 export type { BundleSubject } from "./bundle.ts";
-export { LegacyAnnotation, SIMPLE_SIGNING_MEDIA_TYPE, parsePemCertificates, verifyLegacyLayer } from "./legacy.ts";
+export {
+  LegacyAnnotation,
+  SIMPLE_SIGNING_MEDIA_TYPE,
+  parsePemCertificates,
+  verifyLegacyLayer,
+} from "./legacy.ts";
 export type { LegacyLayer } from "./legacy.ts";
 export { verifyCandidates } from "./signatures.ts";
 export type { Candidate } from "./signatures.ts";
@@ -25,7 +35,14 @@ export { verifyArtifact } from "./verify-artifact.ts";
 export { keylessSigner } from "./sign-keyless.ts";
 export type { KeylessOptions } from "./sign-keyless.ts";
 export type { VerifiedArtifact } from "./verify-artifact.ts";
-export { COSIGN_KEY_PEM_TYPE, encryptCosignKey, generateCosignKeyPair, isEncryptedCosignKey, publicKeyPem, readPrivateKey } from "./cosign-keys.ts";
+export {
+  COSIGN_KEY_PEM_TYPE,
+  encryptCosignKey,
+  generateCosignKeyPair,
+  isEncryptedCosignKey,
+  publicKeyPem,
+  readPrivateKey,
+} from "./cosign-keys.ts";
 export { cosignStatement, keySigner, signArtifact, signWithKey, simpleSigningPayload } from "./sign.ts";
 export type { ArtifactSigner, SignOptions, SignResult } from "./sign.ts";
 export { providerName, sourceVerifiedCondition, verificationSeverity } from "./flux-conditions.ts";

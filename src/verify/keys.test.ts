@@ -8,9 +8,21 @@ import { checkSignature, decodeStrictBase64, isDerEcdsaSignature, parsePublicKey
 import { signWithKey } from "./sign.ts";
 
 const pairs: { name: string; want: string; make: () => KeyObject }[] = [
-  { name: "ECDSA P-256", want: "ecdsa-p256", make: () => generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey },
-  { name: "ECDSA P-384", want: "ecdsa-p384", make: () => generateKeyPairSync("ec", { namedCurve: "secp384r1" }).privateKey },
-  { name: "RSA 2048", want: "rsa", make: () => generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey },
+  {
+    name: "ECDSA P-256",
+    want: "ecdsa-p256",
+    make: () => generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey,
+  },
+  {
+    name: "ECDSA P-384",
+    want: "ecdsa-p384",
+    make: () => generateKeyPairSync("ec", { namedCurve: "secp384r1" }).privateKey,
+  },
+  {
+    name: "RSA 2048",
+    want: "rsa",
+    make: () => generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey,
+  },
   { name: "Ed25519", want: "ed25519", make: () => generateKeyPairSync("ed25519").privateKey },
 ];
 
@@ -31,16 +43,26 @@ for (const p of pairs) {
 test("several PEM blocks in one file are several keys", () => {
   const a = publicKeyPem(generateKeyPairSync("ed25519").privateKey);
   const b = publicKeyPem(generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey);
-  assert.deepEqual(parsePublicKeys(a + b, "two.pub").map((k) => k.algorithm), ["ed25519", "ecdsa-p256"]);
+  assert.deepEqual(
+    parsePublicKeys(a + b, "two.pub").map((k) => k.algorithm),
+    ["ed25519", "ecdsa-p256"],
+  );
 });
 
 const badKeys = [
   { name: "no PEM", input: "hello", want: "INVALID_KEY" },
-  { name: "garbage PEM", input: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", want: "INVALID_KEY" },
+  {
+    name: "garbage PEM",
+    input: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+    want: "INVALID_KEY",
+  },
 ];
 for (const c of badKeys) {
   test(`parsePublicKeys rejects ${c.name}`, () => {
-    assert.throws(() => parsePublicKeys(c.input, "x.pub"), (e: unknown) => e instanceof VerifyError && e.code === c.want);
+    assert.throws(
+      () => parsePublicKeys(c.input, "x.pub"),
+      (e: unknown) => e instanceof VerifyError && e.code === c.want,
+    );
   });
 }
 

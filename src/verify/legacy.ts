@@ -43,7 +43,8 @@ export function parsePemCertificates(pem: string): X509Certificate[] {
 
 /** The Rekor entry from cosign's `dev.sigstore.cosign/bundle` annotation, as a bundle `tlogEntries` item. */
 function tlogEntryJson(annotation: string): Record<string, unknown> {
-  const bad = (why: string) => new VerifyError({ code: "TLOG_MISMATCH", message: `Rekor bundle annotation: ${why}` });
+  const bad = (why: string) =>
+    new VerifyError({ code: "TLOG_MISMATCH", message: `Rekor bundle annotation: ${why}` });
   let json: unknown;
   try {
     json = JSON.parse(annotation);
@@ -51,8 +52,19 @@ function tlogEntryJson(annotation: string): Record<string, unknown> {
     throw bad("not JSON");
   }
   const p = isRecord(json) ? json.Payload : undefined;
-  if (!isRecord(json) || !isRecord(p) || typeof json.SignedEntryTimestamp !== "string" || typeof p.body !== "string") throw bad("missing fields");
-  if (typeof p.logID !== "string" || !/^[0-9a-f]{64}$/.test(p.logID) || typeof p.integratedTime !== "number" || typeof p.logIndex !== "number") {
+  if (
+    !isRecord(json) ||
+    !isRecord(p) ||
+    typeof json.SignedEntryTimestamp !== "string" ||
+    typeof p.body !== "string"
+  )
+    throw bad("missing fields");
+  if (
+    typeof p.logID !== "string" ||
+    !/^[0-9a-f]{64}$/.test(p.logID) ||
+    typeof p.integratedTime !== "number" ||
+    typeof p.logIndex !== "number"
+  ) {
     throw bad("missing fields");
   }
   let body: unknown;
@@ -61,7 +73,8 @@ function tlogEntryJson(annotation: string): Record<string, unknown> {
   } catch {
     throw bad("body is not JSON");
   }
-  if (!isRecord(body) || typeof body.kind !== "string" || typeof body.apiVersion !== "string") throw bad("body has no kind");
+  if (!isRecord(body) || typeof body.kind !== "string" || typeof body.apiVersion !== "string")
+    throw bad("body has no kind");
   return {
     logIndex: String(p.logIndex),
     logId: { keyId: Buffer.from(p.logID, "hex").toString("base64") },
@@ -80,7 +93,10 @@ function rfc3161Json(annotation: string): Record<string, unknown> {
     json = undefined;
   }
   if (!isRecord(json) || typeof json.SignedRFC3161Timestamp !== "string") {
-    throw new VerifyError({ code: "TIMESTAMP_INVALID", message: "RFC 3161 timestamp annotation is not cosign's JSON" });
+    throw new VerifyError({
+      code: "TIMESTAMP_INVALID",
+      message: "RFC 3161 timestamp annotation is not cosign's JSON",
+    });
   }
   return { signedTimestamp: json.SignedRFC3161Timestamp };
 }
@@ -99,42 +115,76 @@ interface LegacyMaterial {
 function legacyMaterial(layer: LegacyLayer, policy: VerifyPolicy): LegacyMaterial {
   const a = layer.annotations;
   const sigText = a[LegacyAnnotation.signature];
-  if (sigText === undefined) throw new VerifyError({ code: "MALFORMED_SIGNATURE", message: `layer has no ${LegacyAnnotation.signature} annotation` });
+  if (sigText === undefined)
+    throw new VerifyError({
+      code: "MALFORMED_SIGNATURE",
+      message: `layer has no ${LegacyAnnotation.signature} annotation`,
+    });
   const signature = decodeStrictBase64(sigText);
-  if (signature === undefined) throw new VerifyError({ code: "MALFORMED_SIGNATURE", message: "the signature annotation is not valid base64" });
+  if (signature === undefined)
+    throw new VerifyError({
+      code: "MALFORMED_SIGNATURE",
+      message: "the signature annotation is not valid base64",
+    });
   const useTlog = policy.kind === "keyless" ? policy.ignoreTlog === undefined : policy.tlog !== undefined;
   let leaf: X509Certificate | undefined;
   let chain: X509Certificate[] = [];
   if (policy.kind === "keyless") {
     const certPem = a[LegacyAnnotation.certificate];
-    if (certPem === undefined) throw new VerifyError({ code: "CERTIFICATE_UNTRUSTED", message: "keyless verification needs a certificate, but the layer has none" });
+    if (certPem === undefined)
+      throw new VerifyError({
+        code: "CERTIFICATE_UNTRUSTED",
+        message: "keyless verification needs a certificate, but the layer has none",
+      });
     try {
       leaf = parsePemCertificates(certPem)[0];
       chain = parsePemCertificates(a[LegacyAnnotation.chain] ?? "");
     } catch (err) {
-      throw new VerifyError({ code: "CERTIFICATE_UNTRUSTED", message: "the certificate annotation is not a PEM certificate", cause: err });
+      throw new VerifyError({
+        code: "CERTIFICATE_UNTRUSTED",
+        message: "the certificate annotation is not a PEM certificate",
+        cause: err,
+      });
     }
-    if (leaf === undefined) throw new VerifyError({ code: "CERTIFICATE_UNTRUSTED", message: "the certificate annotation is not a PEM certificate" });
+    if (leaf === undefined)
+      throw new VerifyError({
+        code: "CERTIFICATE_UNTRUSTED",
+        message: "the certificate annotation is not a PEM certificate",
+      });
   }
   const setText = a[LegacyAnnotation.bundle];
   const tsText = a[LegacyAnnotation.rfc3161];
   const json = {
     mediaType: "application/vnd.dev.sigstore.bundle+json;version=0.1",
     verificationMaterial: {
-      ...(leaf === undefined ? { publicKey: { hint: "" } } : { x509CertificateChain: { certificates: [{ rawBytes: leaf.root.toDER().toString("base64") }] } }),
+      ...(leaf === undefined
+        ? { publicKey: { hint: "" } }
+        : { x509CertificateChain: { certificates: [{ rawBytes: leaf.root.toDER().toString("base64") }] } }),
       tlogEntries: useTlog && setText !== undefined ? [tlogEntryJson(setText)] : [],
-      timestampVerificationData: { rfc3161Timestamps: useTlog && tsText !== undefined ? [rfc3161Json(tsText)] : [] },
+      timestampVerificationData: {
+        rfc3161Timestamps: useTlog && tsText !== undefined ? [rfc3161Json(tsText)] : [],
+      },
     },
     messageSignature: {
-      messageDigest: { algorithm: "SHA2_256", digest: createHash("sha256").update(layer.payload).digest("base64") },
+      messageDigest: {
+        algorithm: "SHA2_256",
+        digest: createHash("sha256").update(layer.payload).digest("base64"),
+      },
       signature: signature.toString("base64"),
     },
   };
   let entity: SignedEntity;
   try {
-    entity = toSignedEntity(Bundle.fromJSON(json) as Parameters<typeof toSignedEntity>[0], Buffer.from(layer.payload));
+    entity = toSignedEntity(
+      Bundle.fromJSON(json) as Parameters<typeof toSignedEntity>[0],
+      Buffer.from(layer.payload),
+    );
   } catch (err) {
-    throw new VerifyError({ code: "INVALID_BUNDLE", message: `unreadable signature layer: ${err instanceof Error ? err.message : String(err)}`, cause: err });
+    throw new VerifyError({
+      code: "INVALID_BUNDLE",
+      message: `unreadable signature layer: ${err instanceof Error ? err.message : String(err)}`,
+      cause: err,
+    });
   }
   return { entity, signature, chain, ...(leaf === undefined ? {} : { leaf }) };
 }
@@ -161,33 +211,58 @@ function checkTlogSigner(entity: SignedEntity, signerSpki: Buffer): void {
     try {
       const certs = parsePemCertificates(pem);
       const first = certs[0];
-      spki = first === undefined ? Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ""), "base64") : first.publicKey;
+      spki =
+        first === undefined
+          ? Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ""), "base64")
+          : first.publicKey;
     } catch {
       spki = undefined;
     }
     if (spki?.equals(signerSpki) !== true) {
-      throw new VerifyError({ code: "TLOG_MISMATCH", message: "the transparency log entry names a different signing key" });
+      throw new VerifyError({
+        code: "TLOG_MISMATCH",
+        message: "the transparency log entry names a different signing key",
+      });
     }
   }
 }
 
 /** Verifies one legacy `.sig` layer for `subject` under `policy`; throws a {@link VerifyError} with the reason. */
-export function verifyLegacyLayer(layer: LegacyLayer, subject: Digest, policy: VerifyPolicy): VerifiedSignature {
+export async function verifyLegacyLayer(
+  layer: LegacyLayer,
+  subject: Digest,
+  policy: VerifyPolicy,
+): Promise<VerifiedSignature> {
   if (layer.mediaType !== SIMPLE_SIGNING_MEDIA_TYPE) {
-    throw new VerifyError({ code: "UNSUPPORTED_SIGNATURE_FORMAT", message: `layer media type ${layer.mediaType} is not a cosign simple-signing signature` });
+    throw new VerifyError({
+      code: "UNSUPPORTED_SIGNATURE_FORMAT",
+      message: `layer media type ${layer.mediaType} is not a cosign simple-signing signature`,
+    });
   }
   const m = legacyMaterial(layer, policy);
-  const result: CheckResult = checkEntity(m.entity, { data: layer.payload, signature: m.signature, hash: "sha256" }, policy, m.chain);
+  const result: CheckResult = await checkEntity(
+    m.entity,
+    { data: layer.payload, signature: m.signature, hash: "sha256" },
+    policy,
+    m.chain,
+  );
   if (m.entity.tlogEntries.length > 0) {
-    const spki = m.leaf !== undefined ? m.leaf.publicKey : policy.kind === "keys" ? keySpki(policy, result.key?.id) : undefined;
+    const spki =
+      m.leaf !== undefined
+        ? m.leaf.publicKey
+        : policy.kind === "keys"
+          ? keySpki(policy, result.key?.id)
+          : undefined;
     if (spki !== undefined) checkTlogSigner(m.entity, spki);
   }
   checkSimpleSigningClaims(layer.payload, subject);
   return { format: "legacy", source: layer.source, ...result };
 }
 
-function keySpki(policy: Extract<VerifyPolicy, { kind: "keys" }>, id: string | undefined): Buffer | undefined {
+function keySpki(
+  policy: Extract<VerifyPolicy, { kind: "keys" }>,
+  id: string | undefined,
+): Buffer | undefined {
   const key = policy.keys.find((k) => k.id === id);
   return key?.key.export({ format: "der", type: "spki" });
 }
-

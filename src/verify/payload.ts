@@ -26,19 +26,31 @@ function parseJson(bytes: Uint8Array, what: string): unknown {
  * is the artifact's digest. Stricter than Flux, which sets no claim verifier; like cosign's `SimpleClaimVerifier`,
  * `critical.identity.docker-reference` is not compared (a repository may be renamed or mirrored).
  */
-export function checkSimpleSigningClaims(payload: Uint8Array, subject: Digest): { readonly dockerReference?: string } {
+export function checkSimpleSigningClaims(
+  payload: Uint8Array,
+  subject: Digest,
+): { readonly dockerReference?: string } {
   const json = parseJson(payload, "simple-signing payload");
   const critical = isRecord(json) ? json.critical : undefined;
   if (!isRecord(critical) || critical.type !== SIMPLE_SIGNING_TYPE) {
-    throw new VerifyError({ code: "INVALID_PAYLOAD", message: `payload is not a cosign simple-signing payload (critical.type must be ${JSON.stringify(SIMPLE_SIGNING_TYPE)})` });
+    throw new VerifyError({
+      code: "INVALID_PAYLOAD",
+      message: `payload is not a cosign simple-signing payload (critical.type must be ${JSON.stringify(SIMPLE_SIGNING_TYPE)})`,
+    });
   }
   const image = critical.image;
   const claimed = isRecord(image) ? image["docker-manifest-digest"] : undefined;
   if (typeof claimed !== "string") {
-    throw new VerifyError({ code: "INVALID_PAYLOAD", message: "payload has no critical.image.docker-manifest-digest" });
+    throw new VerifyError({
+      code: "INVALID_PAYLOAD",
+      message: "payload has no critical.image.docker-manifest-digest",
+    });
   }
   if (claimed !== subject) {
-    throw new VerifyError({ code: "PAYLOAD_DIGEST_MISMATCH", message: `the signature is for ${claimed}, not for ${subject}` });
+    throw new VerifyError({
+      code: "PAYLOAD_DIGEST_MISMATCH",
+      message: `the signature is for ${claimed}, not for ${subject}`,
+    });
   }
   const identity = critical.identity;
   const ref = isRecord(identity) ? identity["docker-reference"] : undefined;
@@ -49,9 +61,17 @@ export function checkSimpleSigningClaims(payload: Uint8Array, subject: Digest): 
  * Checks an in-toto statement from a DSSE bundle: statement type, one subject whose sha256 is the artifact's, and a
  * predicate type from `predicateTypes` (cosign's `sign/v1` by default; `*` accepts any, for attestations).
  */
-export function checkStatementClaims(payloadType: string, payload: Uint8Array, subject: Digest, predicateTypes: readonly string[] = [COSIGN_SIGN_PREDICATE]): { readonly predicateType: string } {
+export function checkStatementClaims(
+  payloadType: string,
+  payload: Uint8Array,
+  subject: Digest,
+  predicateTypes: readonly string[] = [COSIGN_SIGN_PREDICATE],
+): { readonly predicateType: string } {
   if (payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-    throw new VerifyError({ code: "INVALID_PAYLOAD", message: `DSSE payload type ${JSON.stringify(payloadType)} is not ${IN_TOTO_PAYLOAD_TYPE}` });
+    throw new VerifyError({
+      code: "INVALID_PAYLOAD",
+      message: `DSSE payload type ${JSON.stringify(payloadType)} is not ${IN_TOTO_PAYLOAD_TYPE}`,
+    });
   }
   const json = parseJson(payload, "in-toto statement");
   if (!isRecord(json) || typeof json._type !== "string" || !STATEMENT_TYPES.has(json._type)) {
@@ -59,14 +79,22 @@ export function checkStatementClaims(payloadType: string, payload: Uint8Array, s
   }
   const subjects = Array.isArray(json.subject) ? (json.subject as unknown[]) : [];
   const want = digestHex(subject);
-  const hexes = subjects.map((s) => (isRecord(s) && isRecord(s.digest) ? s.digest.sha256 : undefined)).filter((h) => typeof h === "string");
+  const hexes = subjects
+    .map((s) => (isRecord(s) && isRecord(s.digest) ? s.digest.sha256 : undefined))
+    .filter((h) => typeof h === "string");
   if (!hexes.includes(want)) {
     const got = hexes.length === 0 ? "no sha256 subject" : hexes.map((h) => `sha256:${h}`).join(", ");
-    throw new VerifyError({ code: "PAYLOAD_DIGEST_MISMATCH", message: `the signature is for ${got}, not for ${subject}` });
+    throw new VerifyError({
+      code: "PAYLOAD_DIGEST_MISMATCH",
+      message: `the signature is for ${got}, not for ${subject}`,
+    });
   }
   const predicateType = typeof json.predicateType === "string" ? json.predicateType : "";
   if (!predicateTypes.includes("*") && !predicateTypes.includes(predicateType)) {
-    throw new VerifyError({ code: "INVALID_PAYLOAD", message: `predicate type ${JSON.stringify(predicateType)} is not a cosign signature (${predicateTypes.join(", ")})` });
+    throw new VerifyError({
+      code: "INVALID_PAYLOAD",
+      message: `predicate type ${JSON.stringify(predicateType)} is not a cosign signature (${predicateTypes.join(", ")})`,
+    });
   }
   return { predicateType };
 }

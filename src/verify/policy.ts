@@ -14,7 +14,12 @@ export const COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
  *   an identity matching one of `identities` (an empty list accepts any identity — callers warn).
  */
 export type VerifyPolicy =
-  | { readonly kind: "keys"; readonly keys: readonly PublicKey[]; readonly tlog?: TrustedRoot; readonly predicateTypes?: readonly string[] }
+  | {
+      readonly kind: "keys";
+      readonly keys: readonly PublicKey[];
+      readonly tlog?: TrustedRoot;
+      readonly predicateTypes?: readonly string[];
+    }
   | {
       readonly kind: "keyless";
       readonly trust: TrustedRoot;
@@ -33,7 +38,11 @@ export interface VerifiedSignature {
   /** Manifest digest of the bundle referrer, or `<.sig manifest digest>#<layer>` for legacy. */
   readonly source: string;
   readonly key?: { readonly id: string; readonly name: string };
-  readonly identity?: { readonly issuer: string; readonly subject: string; readonly matcher?: IdentityMatcher };
+  readonly identity?: {
+    readonly issuer: string;
+    readonly subject: string;
+    readonly matcher?: IdentityMatcher;
+  };
   readonly tlog?: { readonly logIndex: string; readonly integratedTime?: string; readonly logId: string };
   /** The verified signing times (ISO 8601): Rekor integrated time, RFC 3161 times. */
   readonly signedAt: readonly string[];

@@ -38,7 +38,11 @@ async function wrap<T>(what: string, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (err) {
-    throw new VerifyError({ code: "SIGNING_FAILED", message: `${what}: ${err instanceof Error ? err.message : String(err)}`, cause: err });
+    throw new VerifyError({
+      code: "SIGNING_FAILED",
+      message: `${what}: ${err instanceof Error ? err.message : String(err)}`,
+      cause: err,
+    });
   }
 }
 
@@ -52,32 +56,57 @@ export function keylessSigner(opts: KeylessOptions): ArtifactSigner {
   const load = async () => {
     signModule ??= import("@sigstore/sign");
     const sign = await signModule;
-    return { sign, signer: new sign.FulcioSigner({ fulcioBaseURL: opts.fulcioUrl ?? sign.DEFAULT_FULCIO_URL, identityProvider: identityProvider(sign, opts) }) };
+    return {
+      sign,
+      signer: new sign.FulcioSigner({
+        fulcioBaseURL: opts.fulcioUrl ?? sign.DEFAULT_FULCIO_URL,
+        identityProvider: identityProvider(sign, opts),
+      }),
+    };
   };
   return {
     signStatement: (statement) =>
       wrap("keyless signing", async () => {
         const { sign, signer } = await load();
-        const builder = new sign.DSSEBundleBuilder({ signer, witnesses: [new sign.RekorWitness({ rekorBaseURL, entryType: "dsse" })] });
+        const builder = new sign.DSSEBundleBuilder({
+          signer,
+          witnesses: [new sign.RekorWitness({ rekorBaseURL, entryType: "dsse" })],
+        });
         const bundle = await builder.create({ data: Buffer.from(statement), type: IN_TOTO_PAYLOAD_TYPE });
         return bundleToJSON(bundle);
       }),
     signPayload: (payload) =>
       wrap("keyless signing", async () => {
         const { sign, signer } = await load();
-        const builder = new sign.MessageSignatureBundleBuilder({ signer, witnesses: [new sign.RekorWitness({ rekorBaseURL })] });
+        const builder = new sign.MessageSignatureBundleBuilder({
+          signer,
+          witnesses: [new sign.RekorWitness({ rekorBaseURL })],
+        });
         const bundle = await builder.create({ data: Buffer.from(payload) });
         const vm = bundle.verificationMaterial;
-        const certDer = vm.content.$case === "x509CertificateChain" ? vm.content.x509CertificateChain.certificates[0]?.rawBytes : vm.content.$case === "certificate" ? vm.content.certificate.rawBytes : undefined;
+        const certDer =
+          vm.content.$case === "x509CertificateChain"
+            ? vm.content.x509CertificateChain.certificates[0]?.rawBytes
+            : vm.content.$case === "certificate"
+              ? vm.content.certificate.rawBytes
+              : undefined;
         const entry = vm.tlogEntries[0];
-        if (certDer === undefined || entry?.inclusionPromise === undefined) throw new Error("Fulcio/Rekor returned no certificate or log entry");
+        if (certDer === undefined || entry?.inclusionPromise === undefined)
+          throw new Error("Fulcio/Rekor returned no certificate or log entry");
         X509Certificate.parse(Buffer.from(certDer));
         const set = {
           SignedEntryTimestamp: Buffer.from(entry.inclusionPromise.signedEntryTimestamp).toString("base64"),
-          Payload: { body: Buffer.from(entry.canonicalizedBody).toString("base64"), integratedTime: Number(entry.integratedTime), logIndex: Number(entry.logIndex), logID: Buffer.from(entry.logId.keyId).toString("hex") },
+          Payload: {
+            body: Buffer.from(entry.canonicalizedBody).toString("base64"),
+            integratedTime: Number(entry.integratedTime),
+            logIndex: Number(entry.logIndex),
+            logID: Buffer.from(entry.logId.keyId).toString("hex"),
+          },
         };
         return {
-          "dev.cosignproject.cosign/signature": Buffer.from(bundle.content.messageSignature.signature).toString("base64"),
+          "dev.cosignproject.cosign/signature": Buffer.from(
+            bundle.content.messageSignature.signature,
+          ).toString("base64"),
           "dev.sigstore.cosign/certificate": pemOf(certDer),
           ...(opts.chainPem === undefined ? {} : { "dev.sigstore.cosign/chain": opts.chainPem }),
           "dev.sigstore.cosign/bundle": JSON.stringify(set),

@@ -36,24 +36,48 @@ export function keySigner(privateKey: KeyObject): ArtifactSigner {
       return Promise.resolve({
         mediaType: BUNDLE_V03_MEDIA_TYPE,
         verificationMaterial: { publicKey: { hint } },
-        dsseEnvelope: { payload: Buffer.from(statement).toString("base64"), payloadType: IN_TOTO_PAYLOAD_TYPE, signatures: [{ sig: sig.toString("base64"), keyid: "" }] },
+        dsseEnvelope: {
+          payload: Buffer.from(statement).toString("base64"),
+          payloadType: IN_TOTO_PAYLOAD_TYPE,
+          signatures: [{ sig: sig.toString("base64"), keyid: "" }],
+        },
       });
     },
     signPayload(payload) {
-      return Promise.resolve({ "dev.cosignproject.cosign/signature": signWithKey(privateKey, payload).toString("base64") });
+      return Promise.resolve({
+        "dev.cosignproject.cosign/signature": signWithKey(privateKey, payload).toString("base64"),
+      });
     },
   };
 }
 
 /** cosign's simple-signing payload, byte for byte as Go's `json.Marshal` writes it. */
-export function simpleSigningPayload(dockerReference: string, digest: Digest, optional: Readonly<Record<string, string>> | null = null): Buffer {
-  const body = { critical: { identity: { "docker-reference": dockerReference }, image: { "docker-manifest-digest": digest }, type: SIMPLE_SIGNING_TYPE }, optional };
+export function simpleSigningPayload(
+  dockerReference: string,
+  digest: Digest,
+  optional: Readonly<Record<string, string>> | null = null,
+): Buffer {
+  const body = {
+    critical: {
+      identity: { "docker-reference": dockerReference },
+      image: { "docker-manifest-digest": digest },
+      type: SIMPLE_SIGNING_TYPE,
+    },
+    optional,
+  };
   return Buffer.from(JSON.stringify(body));
 }
 
 /** The in-toto statement cosign v3 signs for an image (`predicateType` sign/v1, empty predicate). */
 export function cosignStatement(digest: Digest): Buffer {
-  return Buffer.from(JSON.stringify({ _type: "https://in-toto.io/Statement/v1", subject: [{ digest: { sha256: digestHex(digest) } }], predicateType: COSIGN_SIGN_PREDICATE, predicate: {} }));
+  return Buffer.from(
+    JSON.stringify({
+      _type: "https://in-toto.io/Statement/v1",
+      subject: [{ digest: { sha256: digestHex(digest) } }],
+      predicateType: COSIGN_SIGN_PREDICATE,
+      predicate: {},
+    }),
+  );
 }
 
 /** Where a signature was written. */
@@ -76,7 +100,12 @@ export interface SignOptions {
 
 const EMPTY_CONFIG = Buffer.from("{}");
 
-async function pushBlob(repo: Repository, mediaType: string, bytes: Uint8Array, signal: AbortSignal | undefined): Promise<Descriptor> {
+async function pushBlob(
+  repo: Repository,
+  mediaType: string,
+  bytes: Uint8Array,
+  signal: AbortSignal | undefined,
+): Promise<Descriptor> {
   const desc: Descriptor = { mediaType, digest: sha256Of(bytes), size: bytes.byteLength };
   await repo.pushBlob(desc, bytes, { signal });
   return desc;
@@ -87,7 +116,12 @@ async function pushBlob(repo: Repository, mediaType: string, bytes: Uint8Array, 
  * (`sigstore/cosign:pkg/oci/remote/write.go` `WriteAttestationNewBundleFormat`); the repository adds it to the
  * tag-schema fallback index where the registry has no referrers API.
  */
-async function writeBundle(repo: Repository, subject: Descriptor, bundle: Record<string, unknown>, opts: SignOptions): Promise<SignResult> {
+async function writeBundle(
+  repo: Repository,
+  subject: Descriptor,
+  bundle: Record<string, unknown>,
+  opts: SignOptions,
+): Promise<SignResult> {
   const config = await pushBlob(repo, MediaType.ociEmpty, EMPTY_CONFIG, opts.signal);
   const layer = await pushBlob(repo, BUNDLE_V03_MEDIA_TYPE, Buffer.from(JSON.stringify(bundle)), opts.signal);
   const manifest = {
@@ -103,7 +137,12 @@ async function writeBundle(repo: Repository, subject: Descriptor, bundle: Record
       "dev.sigstore.bundle.predicateType": COSIGN_SIGN_PREDICATE,
     },
   };
-  const desc = await repo.pushManifest(Buffer.from(JSON.stringify(manifest)), MediaType.ociManifest, undefined, { signal: opts.signal });
+  const desc = await repo.pushManifest(
+    Buffer.from(JSON.stringify(manifest)),
+    MediaType.ociManifest,
+    undefined,
+    { signal: opts.signal },
+  );
   return { format: "bundle", manifest: desc };
 }
 
@@ -111,9 +150,15 @@ interface SigManifest {
   readonly layers?: unknown;
 }
 
-async function existingLayers(repo: Repository, tag: string, signal: AbortSignal | undefined): Promise<readonly Descriptor[]> {
+async function existingLayers(
+  repo: Repository,
+  tag: string,
+  signal: AbortSignal | undefined,
+): Promise<readonly Descriptor[]> {
   try {
-    const m = JSON.parse(Buffer.from((await repo.fetchManifest(tag, { signal })).bytes).toString("utf8")) as SigManifest;
+    const m = JSON.parse(
+      Buffer.from((await repo.fetchManifest(tag, { signal })).bytes).toString("utf8"),
+    ) as SigManifest;
     return Array.isArray(m.layers) ? (m.layers as Descriptor[]) : [];
   } catch (err) {
     if (err instanceof OciError && err.code === "NOT_FOUND") return [];
@@ -125,23 +170,53 @@ async function existingLayers(repo: Repository, tag: string, signal: AbortSignal
  * Writes a legacy signature: appends a simple-signing layer to the `sha256-<hex>.sig` manifest (read-modify-write, as
  * cosign does; racy by design of the format). An identical signature already present is not added twice.
  */
-async function writeLegacy(repo: Repository, payload: Uint8Array, annotations: Record<string, string>, subject: Descriptor, opts: SignOptions): Promise<SignResult> {
+async function writeLegacy(
+  repo: Repository,
+  payload: Uint8Array,
+  annotations: Record<string, string>,
+  subject: Descriptor,
+  opts: SignOptions,
+): Promise<SignResult> {
   const tag = signatureTag(subject.digest);
-  const layer: Descriptor = { ...(await pushBlob(repo, SIMPLE_SIGNING_MEDIA_TYPE, payload, opts.signal)), annotations };
+  const layer: Descriptor = {
+    ...(await pushBlob(repo, SIMPLE_SIGNING_MEDIA_TYPE, payload, opts.signal)),
+    annotations,
+  };
   const previous = await existingLayers(repo, tag, opts.signal);
   const sigKey = "dev.cosignproject.cosign/signature";
-  const isSame = (d: Descriptor) => d.digest === layer.digest && d.annotations?.[sigKey] === annotations[sigKey];
+  const isSame = (d: Descriptor) =>
+    d.digest === layer.digest && d.annotations?.[sigKey] === annotations[sigKey];
   const layers = previous.some(isSame) ? previous : [...previous, layer];
-  const configJson = { architecture: "", created: "0001-01-01T00:00:00Z", history: [{ created: "0001-01-01T00:00:00Z" }], os: "", rootfs: { type: "layers", diff_ids: layers.map((l) => l.digest) }, config: {} };
-  const config = await pushBlob(repo, "application/vnd.oci.image.config.v1+json", Buffer.from(JSON.stringify(configJson)), opts.signal);
+  const configJson = {
+    architecture: "",
+    created: "0001-01-01T00:00:00Z",
+    history: [{ created: "0001-01-01T00:00:00Z" }],
+    os: "",
+    rootfs: { type: "layers", diff_ids: layers.map((l) => l.digest) },
+    config: {},
+  };
+  const config = await pushBlob(
+    repo,
+    "application/vnd.oci.image.config.v1+json",
+    Buffer.from(JSON.stringify(configJson)),
+    opts.signal,
+  );
   const manifest = { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers };
-  const desc = await repo.pushManifest(Buffer.from(JSON.stringify(manifest)), MediaType.ociManifest, tag, { signal: opts.signal });
+  const desc = await repo.pushManifest(Buffer.from(JSON.stringify(manifest)), MediaType.ociManifest, tag, {
+    signal: opts.signal,
+  });
   return { format: "legacy", manifest: desc, tag };
 }
 
 /** Signs the artifact `subject` in `repo` and stores the signature in the chosen format. */
-export async function signArtifact(repo: Repository, subject: Descriptor, signer: ArtifactSigner, opts: SignOptions): Promise<SignResult> {
-  if (opts.format === "bundle") return writeBundle(repo, subject, await signer.signStatement(cosignStatement(subject.digest)), opts);
+export async function signArtifact(
+  repo: Repository,
+  subject: Descriptor,
+  signer: ArtifactSigner,
+  opts: SignOptions,
+): Promise<SignResult> {
+  if (opts.format === "bundle")
+    return writeBundle(repo, subject, await signer.signStatement(cosignStatement(subject.digest)), opts);
   const payload = simpleSigningPayload(opts.dockerReference, subject.digest);
   return writeLegacy(repo, payload, await signer.signPayload(payload), subject, opts);
 }

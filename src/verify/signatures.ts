@@ -19,7 +19,12 @@ function formatOf(c: Candidate): SignatureFormat {
  * Flux does; unlike Flux, legacy signatures are still tried when bundles exist but all fail (each is held to the
  * same policy, so this accepts nothing the policy would not). Throws the aggregate {@link VerifyError} otherwise.
  */
-export function verifyCandidates(ref: string, candidates: readonly Candidate[], subject: BundleSubject, policy: VerifyPolicy): VerifiedSignature {
+export async function verifyCandidates(
+  ref: string,
+  candidates: readonly Candidate[],
+  subject: BundleSubject,
+  policy: VerifyPolicy,
+): Promise<VerifiedSignature> {
   const failures: SignatureFailure[] = [];
   const ordered = [...candidates].sort((a, b) => Number(a.kind !== "bundle") - Number(b.kind !== "bundle"));
   for (const c of ordered) {
@@ -29,10 +34,17 @@ export function verifyCandidates(ref: string, candidates: readonly Candidate[], 
     }
     const source = c.kind === "bundle" ? c.source : c.layer.source;
     try {
-      return c.kind === "bundle" ? verifyBundle(c.bytes, subject, policy, c.source) : verifyLegacyLayer(c.layer, subject.digest, policy);
+      return await (c.kind === "bundle"
+        ? verifyBundle(c.bytes, subject, policy, c.source)
+        : verifyLegacyLayer(c.layer, subject.digest, policy));
     } catch (err) {
       if (!(err instanceof VerifyError)) throw err;
-      if (err.code === "INVALID_IDENTITY" || err.code === "INVALID_KEY" || err.code === "INVALID_TRUSTED_ROOT") throw err;
+      if (
+        err.code === "INVALID_IDENTITY" ||
+        err.code === "INVALID_KEY" ||
+        err.code === "INVALID_TRUSTED_ROOT"
+      )
+        throw err;
       failures.push({ format: c.kind, source, code: err.code, message: err.message });
     }
   }

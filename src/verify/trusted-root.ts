@@ -38,7 +38,8 @@ function assertValidityStarts(root: Record<string, unknown>, source: string): vo
     list.forEach((entry: unknown, i) => {
       const pk = isRecord(entry) ? entry.publicKey : undefined;
       const start = isRecord(pk) && isRecord(pk.validFor) ? pk.validFor.start : undefined;
-      if (typeof start !== "string") throw invalid(source, `${field}[${String(i)}].publicKey.validFor.start is missing`);
+      if (typeof start !== "string")
+        throw invalid(source, `${field}[${String(i)}].publicKey.validFor.start is missing`);
     });
   }
   for (const field of ["certificateAuthorities", "timestampAuthorities"]) {
@@ -47,7 +48,8 @@ function assertValidityStarts(root: Record<string, unknown>, source: string): vo
     if (!Array.isArray(list)) throw invalid(source, `${field} is not a list`);
     list.forEach((entry: unknown, i) => {
       const start = isRecord(entry) && isRecord(entry.validFor) ? entry.validFor.start : undefined;
-      if (typeof start !== "string") throw invalid(source, `${field}[${String(i)}].validFor.start is missing`);
+      if (typeof start !== "string")
+        throw invalid(source, `${field}[${String(i)}].validFor.start is missing`);
     });
   }
 }
@@ -104,13 +106,18 @@ export async function loadTrustedRoot(path?: string): Promise<TrustedRoot> {
  * annotation, ending in a root) is added as a CA only when its last certificate is already a trusted anchor, so it
  * can supply intermediates but never a new root (cosign `TrustedCert` with an intermediate pool).
  */
-export function withUntrustedIntermediates(material: TrustMaterial, chain: readonly X509Certificate[]): TrustMaterial {
+export function withUntrustedIntermediates(
+  material: TrustMaterial,
+  chain: readonly X509Certificate[],
+): TrustMaterial {
   const anchor = chain[chain.length - 1];
   if (chain.length < 2 || anchor === undefined) return material;
   const extra = material.certificateAuthorities
     .filter((ca) => ca.certChain[ca.certChain.length - 1]?.equals(anchor) === true)
     .map((ca) => ({ certChain: [...chain], validFor: ca.validFor }));
-  return extra.length === 0 ? material : { ...material, certificateAuthorities: [...material.certificateAuthorities, ...extra] };
+  return extra.length === 0
+    ? material
+    : { ...material, certificateAuthorities: [...material.certificateAuthorities, ...extra] };
 }
 
 /** Pieces of a private trust configuration (cosign `--certificate-chain`, `--rekor-public-key`, PKI without Fulcio). */
@@ -137,8 +144,14 @@ export function trustedRootFromPieces(p: TrustPieces, source: string): TrustedRo
   return {
     source,
     material: {
-      certificateAuthorities: (p.certificateAuthorities ?? []).map((c) => ({ certChain: [...c], validFor: ALWAYS })),
-      timestampAuthorities: (p.timestampAuthorities ?? []).map((c) => ({ certChain: [...c], validFor: ALWAYS })),
+      certificateAuthorities: (p.certificateAuthorities ?? []).map((c) => ({
+        certChain: [...c],
+        validFor: ALWAYS,
+      })),
+      timestampAuthorities: (p.timestampAuthorities ?? []).map((c) => ({
+        certChain: [...c],
+        validFor: ALWAYS,
+      })),
       tlogs: (p.tlogKeys ?? []).map(logAuthority),
       ctlogs: (p.ctlogKeys ?? []).map(logAuthority),
       publicKey: () => {

@@ -16,9 +16,19 @@ export interface VerifiedArtifact {
  * digest (callers pull by the returned digest: no TOCTOU between verify and pull). Throws a `VerifyError`: `UNSIGNED`
  * when nothing was found, else the most specific reason, with every failure and the formats found.
  */
-export async function verifyArtifact(repo: Repository, reference: string, policy: VerifyPolicy, opts: DiscoverOptions = {}): Promise<VerifiedArtifact> {
+export async function verifyArtifact(
+  repo: Repository,
+  reference: string,
+  policy: VerifyPolicy,
+  opts: DiscoverOptions = {},
+): Promise<VerifiedArtifact> {
   const desc = await repo.resolve(reference, { signal: opts.signal });
   const candidates = await discoverSignatures(repo, desc.digest, opts);
-  const signature = verifyCandidates(`${repo.name}@${desc.digest}`, candidates, { digest: desc.digest }, policy);
+  const signature = await verifyCandidates(
+    `${repo.name}@${desc.digest}`,
+    candidates,
+    { digest: desc.digest },
+    policy,
+  );
   return { digest: desc.digest, signature };
 }

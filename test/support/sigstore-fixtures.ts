@@ -22,20 +22,33 @@ export async function pushArtifact(repo: Repository, content: string, tag: strin
 export async function pushBundleSubject(repo: Repository, tag: string): Promise<Descriptor> {
   const config = corpusFile("cosign-oci-bundle/subject-image/config.json");
   const manifest = corpusFile("cosign-oci-bundle/subject-image/manifest.json");
-  const mt = (JSON.parse(manifest.toString("utf8")) as { mediaType?: string }).mediaType ?? MediaType.dockerManifest;
-  const cfgType = (JSON.parse(manifest.toString("utf8")) as { config: { mediaType: string } }).config.mediaType;
+  const mt =
+    (JSON.parse(manifest.toString("utf8")) as { mediaType?: string }).mediaType ?? MediaType.dockerManifest;
+  const cfgType = (JSON.parse(manifest.toString("utf8")) as { config: { mediaType: string } }).config
+    .mediaType;
   await repo.pushBlob({ mediaType: cfgType, digest: sha256Of(config), size: config.byteLength }, config);
   return repo.pushManifest(manifest, mt, tag);
 }
 
 /** Attaches bundle JSON bytes to `subject` as cosign v3 does (referrer manifest; the fallback index follows). */
-export async function attachBundle(repo: Repository, subject: Descriptor, bundle: Uint8Array): Promise<Descriptor> {
+export async function attachBundle(
+  repo: Repository,
+  subject: Descriptor,
+  bundle: Uint8Array,
+): Promise<Descriptor> {
   const bundleType = "application/vnd.dev.sigstore.bundle.v0.3+json";
   const empty = Buffer.from("{}");
   const config: Descriptor = { mediaType: MediaType.ociEmpty, digest: sha256Of(empty), size: 2 };
   const layer: Descriptor = { mediaType: bundleType, digest: sha256Of(bundle), size: bundle.byteLength };
   await repo.pushBlob(config, empty);
   await repo.pushBlob(layer, bundle);
-  const manifest = { schemaVersion: 2, mediaType: MediaType.ociManifest, artifactType: bundleType, config, layers: [layer], subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size } };
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    artifactType: bundleType,
+    config,
+    layers: [layer],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+  };
   return repo.pushManifest(Buffer.from(JSON.stringify(manifest)), MediaType.ociManifest);
 }

@@ -5,7 +5,14 @@ import "reflect-metadata";
 import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, rekorHandler, type HandlerFn } from "@sigstore/mock";
+import {
+  fulcioHandler,
+  initializeCA,
+  initializeCTLog,
+  initializeTLog,
+  rekorHandler,
+  type HandlerFn,
+} from "@sigstore/mock";
 
 /** A running stack: its URLs, the trusted root (JSON text) and a way to mint OIDC tokens. */
 export interface SigstoreStack {
@@ -27,7 +34,11 @@ function logEntry(baseUrl: string, spki: Buffer) {
   return {
     baseUrl,
     hashAlgorithm: "SHA2_256",
-    publicKey: { rawBytes: b64(spki), keyDetails: "PKIX_ECDSA_P256_SHA_256", validFor: { start: "2020-01-01T00:00:00Z" } },
+    publicKey: {
+      rawBytes: b64(spki),
+      keyDetails: "PKIX_ECDSA_P256_SHA_256",
+      validFor: { start: "2020-01-01T00:00:00Z" },
+    },
     logId: { keyId: b64(createHash("sha256").update(spki).digest()) },
   };
 }
@@ -52,7 +63,10 @@ function canonicalDsse(body: string): string {
   const spec = {
     envelopeHash: { algorithm: "sha256", value: hex(pc.envelope) },
     payloadHash: { algorithm: "sha256", value: hex(Buffer.from(env.payload, "base64")) },
-    signatures: env.signatures.map((s, i) => ({ signature: s.sig, verifier: pc.verifiers[i] ?? pc.verifiers[0] ?? "" })),
+    signatures: env.signatures.map((s, i) => ({
+      signature: s.sig,
+      verifier: pc.verifiers[i] ?? pc.verifiers[0] ?? "",
+    })),
   };
   return JSON.stringify({ apiVersion: req.apiVersion ?? "0.0.1", kind: "dsse", spec });
 }
@@ -65,7 +79,9 @@ function withBearerToken(body: string, authorization: string | undefined): strin
   const token = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
   if (token === undefined || body === "") return body;
   const json = JSON.parse(body) as Record<string, unknown>;
-  return json.credentials === undefined ? JSON.stringify({ ...json, credentials: { oidcIdentityToken: token } }) : body;
+  return json.credentials === undefined
+    ? JSON.stringify({ ...json, credentials: { oidcIdentityToken: token } })
+    : body;
 }
 
 /** Starts Fulcio + Rekor on a random loopback port. */
@@ -81,7 +97,10 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
         return;
       }
       fn(withBearerToken(Buffer.concat(chunks).toString("utf8"), req.headers.authorization)).then(
-        (r) => res.writeHead(r.statusCode, { "content-type": r.contentType ?? "application/json" }).end(r.response),
+        (r) =>
+          res
+            .writeHead(r.statusCode, { "content-type": r.contentType ?? "application/json" })
+            .end(r.response),
         (err: unknown) => res.writeHead(500).end(String(err)),
       );
     });
@@ -104,7 +123,14 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
   const trustedRoot = {
     mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
     tlogs: [logEntry(url, tlog.publicKey)],
-    certificateAuthorities: [{ subject: { organization: "ocisync-test", commonName: "local" }, uri: url, certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] }, validFor: { start: "2020-01-01T00:00:00Z" } }],
+    certificateAuthorities: [
+      {
+        subject: { organization: "ocisync-test", commonName: "local" },
+        uri: url,
+        certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
+        validFor: { start: "2020-01-01T00:00:00Z" },
+      },
+    ],
     ctlogs: [logEntry(url, ctLog.publicKey)],
     timestampAuthorities: [],
   };

@@ -9,7 +9,10 @@ import { readPassword } from "./sign.ts";
  * `ocisync generate-key-pair`: writes `<prefix>.key` (cosign's encrypted format, password from `COSIGN_PASSWORD` or a
  * prompt) and `<prefix>.pub` in the working directory, refusing to overwrite, like `cosign generate-key-pair`.
  */
-export async function runGenerateKeyPair(flags: { readonly outputKeyPrefix: string }, ctx: CommandContext): Promise<number> {
+export async function runGenerateKeyPair(
+  flags: { readonly outputKeyPrefix: string },
+  ctx: CommandContext,
+): Promise<number> {
   const password = await readPassword(ctx, "Enter password for private key: ");
   const pair = await generateCosignKeyPair(password);
   const keyPath = join(ctx.io.cwd, `${flags.outputKeyPrefix}.key`);

@@ -2,7 +2,14 @@
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { ConfigError } from "../../core/index.ts";
-import { isEncryptedCosignKey, keySigner, keylessSigner, readPrivateKey, signArtifact, type ArtifactSigner } from "../../verify/index.ts";
+import {
+  isEncryptedCosignKey,
+  keySigner,
+  keylessSigner,
+  readPrivateKey,
+  signArtifact,
+  type ArtifactSigner,
+} from "../../verify/index.ts";
 import { clientFor, targetArg } from "../client.ts";
 import { printJson, type CommandContext } from "../io.ts";
 import { referenceOf } from "./verify.ts";
@@ -19,10 +26,16 @@ export interface SignFlags {
 }
 
 async function signerOf(flags: SignFlags, ctx: CommandContext): Promise<ArtifactSigner> {
-  if ((flags.key === undefined) === !flags.keyless) throw new ConfigError({ code: "INVALID_ARGUMENT", message: "give exactly one of --key FILE and --keyless" });
+  if ((flags.key === undefined) === !flags.keyless)
+    throw new ConfigError({
+      code: "INVALID_ARGUMENT",
+      message: "give exactly one of --key FILE and --keyless",
+    });
   if (flags.key !== undefined) {
     const text = await readFile(flags.key, "utf8");
-    const password = isEncryptedCosignKey(text) ? await readPassword(ctx, "Enter password for private key: ") : undefined;
+    const password = isEncryptedCosignKey(text)
+      ? await readPassword(ctx, "Enter password for private key: ")
+      : undefined;
     return keySigner(await readPrivateKey(text, password, flags.key));
   }
   const token = flags.identityToken ?? ctx.io.env.SIGSTORE_ID_TOKEN;
@@ -44,9 +57,24 @@ export async function runSign(url: string, flags: SignFlags, ctx: CommandContext
   const repo = (await clientFor(ctx, target)).repository(target);
   const subject = await repo.resolve(referenceOf(target), { signal: ctx.signal });
   const dockerReference = repo.name;
-  const r = await signArtifact(repo, subject, signer, { format: flags.legacy ? "legacy" : "bundle", dockerReference, now: new Date(), signal: ctx.signal });
-  if (ctx.flags.output === "json") printJson(ctx.io, { url: repo.name, digest: subject.digest, format: r.format, signature: r.manifest.digest, ...(r.tag === undefined ? {} : { tag: r.tag }) });
-  else ctx.io.stdout.write(`Signed ${repo.name}@${subject.digest} (${r.format === "bundle" ? "bundle referrer" : `legacy ${r.tag ?? ""}`}: ${r.manifest.digest})\n`);
+  const r = await signArtifact(repo, subject, signer, {
+    format: flags.legacy ? "legacy" : "bundle",
+    dockerReference,
+    now: new Date(),
+    signal: ctx.signal,
+  });
+  if (ctx.flags.output === "json")
+    printJson(ctx.io, {
+      url: repo.name,
+      digest: subject.digest,
+      format: r.format,
+      signature: r.manifest.digest,
+      ...(r.tag === undefined ? {} : { tag: r.tag }),
+    });
+  else
+    ctx.io.stdout.write(
+      `Signed ${repo.name}@${subject.digest} (${r.format === "bundle" ? "bundle referrer" : `legacy ${r.tag ?? ""}`}: ${r.manifest.digest})\n`,
+    );
   return 0;
 }
 
@@ -54,7 +82,11 @@ export async function runSign(url: string, flags: SignFlags, ctx: CommandContext
 export async function readPassword(ctx: CommandContext, prompt: string): Promise<string> {
   const env = ctx.io.env.COSIGN_PASSWORD;
   if (env !== undefined) return env;
-  if (!process.stdin.isTTY) throw new ConfigError({ code: "INVALID_ARGUMENT", message: "set COSIGN_PASSWORD (no terminal to prompt on)" });
+  if (!process.stdin.isTTY)
+    throw new ConfigError({
+      code: "INVALID_ARGUMENT",
+      message: "set COSIGN_PASSWORD (no terminal to prompt on)",
+    });
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   try {
     return await rl.question(prompt);

@@ -35,37 +35,74 @@ export function referenceOf(target: Target): string {
 /** Pairs `--certificate-identity-regexp` with `--certificate-oidc-issuer-regexp` (one issuer may serve all). */
 export function identitiesOf(subjects: readonly string[], issuers: readonly string[]): IdentityMatcher[] {
   if (subjects.length === 0 && issuers.length === 0) return [];
-  if (issuers.length === 1) return subjects.length === 0 ? [{ issuer: issuers[0] ?? "", subject: "" }] : subjects.map((subject) => ({ issuer: issuers[0] ?? "", subject }));
+  if (issuers.length === 1)
+    return subjects.length === 0
+      ? [{ issuer: issuers[0] ?? "", subject: "" }]
+      : subjects.map((subject) => ({ issuer: issuers[0] ?? "", subject }));
   if (subjects.length !== issuers.length) {
-    throw new ConfigError({ code: "INVALID_ARGUMENT", message: "give one --certificate-oidc-issuer-regexp, or one per --certificate-identity-regexp" });
+    throw new ConfigError({
+      code: "INVALID_ARGUMENT",
+      message: "give one --certificate-oidc-issuer-regexp, or one per --certificate-identity-regexp",
+    });
   }
   return subjects.map((subject, i) => ({ issuer: issuers[i] ?? "", subject }));
 }
 
 async function policyOf(flags: VerifyFlags, ctx: CommandContext): Promise<VerifyPolicy> {
   const keyless = flags.certificateIdentityRegexp.length > 0 || flags.certificateOidcIssuerRegexp.length > 0;
-  if (flags.key.length > 0 && keyless) throw new ConfigError({ code: "INVALID_ARGUMENT", message: "give either --key or the --certificate-* flags, not both" });
+  if (flags.key.length > 0 && keyless)
+    throw new ConfigError({
+      code: "INVALID_ARGUMENT",
+      message: "give either --key or the --certificate-* flags, not both",
+    });
   if (flags.key.length > 0) {
-    const keys = (await Promise.all(flags.key.map(async (f) => parsePublicKeys(await readFile(f, "utf8"), f)))).flat();
-    return { kind: "keys", keys, ...(flags.requireTlog ? { tlog: await loadTrustedRoot(flags.trustedRoot) } : {}) };
+    const keys = (
+      await Promise.all(flags.key.map(async (f) => parsePublicKeys(await readFile(f, "utf8"), f)))
+    ).flat();
+    return {
+      kind: "keys",
+      keys,
+      ...(flags.requireTlog ? { tlog: await loadTrustedRoot(flags.trustedRoot) } : {}),
+    };
   }
   const identities = identitiesOf(flags.certificateIdentityRegexp, flags.certificateOidcIssuerRegexp);
-  if (identities.length === 0) ctx.io.stderr.write("warning: no --certificate-identity-regexp/--certificate-oidc-issuer-regexp: any identity the trusted root vouches for is accepted\n");
+  if (identities.length === 0)
+    ctx.io.stderr.write(
+      "warning: no --certificate-identity-regexp/--certificate-oidc-issuer-regexp: any identity the trusted root vouches for is accepted\n",
+    );
   return { kind: "keyless", trust: await loadTrustedRoot(flags.trustedRoot), identities };
 }
 
 /** What `verify -o json` prints on success. */
 function resultJson(url: string, r: VerifiedArtifact): Record<string, unknown> {
   const s = r.signature;
-  return { verified: true, url, digest: r.digest, format: s.format, source: s.source, key: s.key, identity: s.identity, tlog: s.tlog, signedAt: s.signedAt, warnings: s.warnings };
+  return {
+    verified: true,
+    url,
+    digest: r.digest,
+    format: s.format,
+    source: s.source,
+    key: s.key,
+    identity: s.identity,
+    tlog: s.tlog,
+    signedAt: s.signedAt,
+    warnings: s.warnings,
+  };
 }
 
 function printText(ctx: CommandContext, url: string, r: VerifiedArtifact): void {
   const s = r.signature;
-  const out = [`Verified ${url} @ ${r.digest}`, `  format:   ${s.format === "bundle" ? "sigstore bundle (referrer)" : "cosign legacy (.sig tag)"}`];
+  const out = [
+    `Verified ${url} @ ${r.digest}`,
+    `  format:   ${s.format === "bundle" ? "sigstore bundle (referrer)" : "cosign legacy (.sig tag)"}`,
+  ];
   if (s.key !== undefined) out.push(`  key:      ${s.key.name} (${s.key.id})`);
-  if (s.identity !== undefined) out.push(`  issuer:   ${s.identity.issuer}`, `  subject:  ${s.identity.subject}`);
-  if (s.tlog !== undefined) out.push(`  tlog:     index ${s.tlog.logIndex}${s.tlog.integratedTime === undefined ? "" : ` at ${new Date(Number(s.tlog.integratedTime) * 1000).toISOString()}`}`);
+  if (s.identity !== undefined)
+    out.push(`  issuer:   ${s.identity.issuer}`, `  subject:  ${s.identity.subject}`);
+  if (s.tlog !== undefined)
+    out.push(
+      `  tlog:     index ${s.tlog.logIndex}${s.tlog.integratedTime === undefined ? "" : ` at ${new Date(Number(s.tlog.integratedTime) * 1000).toISOString()}`}`,
+    );
   ctx.io.stdout.write(`${out.join("\n")}\n`);
   for (const w of s.warnings) ctx.io.stderr.write(`warning: ${w}\n`);
 }
@@ -84,8 +121,16 @@ export async function runVerify(url: string, flags: VerifyFlags, ctx: CommandCon
     else printText(ctx, repo.name, r);
     return ExitCode.ok;
   } catch (err) {
-    if (!(err instanceof VerifyError) || isVerifyConfigError(err.code) || ctx.flags.output !== "json") throw err;
-    printJson(ctx.io, { verified: false, url: repo.name, code: err.code, message: err.message, formatsFound: err.formatsFound, failures: err.failures });
+    if (!(err instanceof VerifyError) || isVerifyConfigError(err.code) || ctx.flags.output !== "json")
+      throw err;
+    printJson(ctx.io, {
+      verified: false,
+      url: repo.name,
+      code: err.code,
+      message: err.message,
+      formatsFound: err.formatsFound,
+      failures: err.failures,
+    });
     ctx.io.stderr.write(`error: ${err.message} [${err.code}]\n`);
     return ExitCode.verification;
   }
