@@ -29,7 +29,7 @@ describe("ocisync build (process, real kustomize)", () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  test("every kustomize corpus case through `ocisync build CASE --path BUILD`", async () => {
+  test("every kustomize corpus case through `ocisync build CASE --path BUILD --sort-order legacy`", async () => {
     const names = (await readdir(CORPUS, { withFileTypes: true }))
       .filter((e) => e.isDirectory())
       .map((e) => e.name);
@@ -40,7 +40,16 @@ describe("ocisync build (process, real kustomize)", () => {
         const dir = join(CORPUS, name);
         const { build } = JSON.parse(await readFile(join(dir, "case.json"), "utf8")) as { build: string };
         const expected = await readFile(join(dir, "expected.yaml"), "utf8");
-        const run = await ocisync(["build", dir, "--path", build, "--kustomize", kustomize]);
+        const run = await ocisync([
+          "build",
+          dir,
+          "--path",
+          build,
+          "--sort-order",
+          "legacy",
+          "--kustomize",
+          kustomize,
+        ]);
         if (REJECTED.has(name)) {
           assert.equal(run.code, 1, name);
           assert.match(
@@ -67,7 +76,15 @@ describe("ocisync build (process, real kustomize)", () => {
     assert.deepEqual(counts, { identical: 25, originAnnotated: 2, rejected: 1 });
   });
 
-  test("-o json prints an array of objects in kustomize's order", async () => {
+  test("by default the output keeps resource order, as Flux (kubectl kustomize sorts Services first)", async () => {
+    const dir = join(CORPUS, "small-base");
+    const run = await ocisync(["build", dir, "--path", "input", "--kustomize", kustomize]);
+    assert.equal(run.code, 0, run.stderr);
+    const kinds = parseAllDocuments(run.stdout).map((d) => (d.toJS() as { kind: string }).kind);
+    assert.deepEqual(kinds, ["Deployment", "Service"]);
+  });
+
+  test("-o json prints an array of objects", async () => {
     const dir = join(CORPUS, "small-overlay");
     const run = await ocisync([
       "-o",
@@ -76,6 +93,8 @@ describe("ocisync build (process, real kustomize)", () => {
       dir,
       "--path",
       "input/overlay",
+      "--sort-order",
+      "legacy",
       "--kustomize",
       kustomize,
     ]);
@@ -146,7 +165,7 @@ spec:
 
   test("without --kustomize or $OCISYNC_KUSTOMIZE, kustomize is found on PATH", async () => {
     const dir = join(CORPUS, "small-base");
-    const run = await ocisync(["build", dir, "--path", "input"], {
+    const run = await ocisync(["build", dir, "--path", "input", "--sort-order", "legacy"], {
       env: { PATH: `${dirname(kustomize)}:${process.env.PATH ?? ""}` },
     });
     assert.equal(run.code, 0, run.stderr);

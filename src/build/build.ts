@@ -9,7 +9,7 @@ import { checkConfinement } from "./confine.ts";
 import { findOrGenerateKustomization } from "./generate.ts";
 import type { CommonMetadata, KustomizationBuildSpec } from "./kustomization-spec.ts";
 import { type KustomizeRunOptions, runKustomize } from "./kustomize-runner.ts";
-import { overlaySpec } from "./overlay.ts";
+import { overlaySpec, pinFifoOrder } from "./overlay.ts";
 import { type SubstituteSources, loadVariables, substituteObject } from "./substitute.ts";
 import { type Unstructured, isRecord, metadataOf } from "./unstructured.ts";
 import { type CopyLimits, copyToWorkDir, joinWithinRoot } from "./workdir.ts";
@@ -29,6 +29,11 @@ export interface BuildOptions extends KustomizeRunOptions {
   readonly copyLimits?: CopyLimits;
   /** Where the working copy is made (default: the OS temp dir). */
   readonly tempDir?: string;
+  /**
+   * Order of the output: `fifo` (default) keeps kustomize's resource order, as Flux does; `legacy` is the
+   * kustomize CLI's default kind ordering (Namespaces first, ...), as `kubectl kustomize` prints.
+   */
+  readonly sortOrder?: "fifo" | "legacy";
 }
 
 /** What a build produced. */
@@ -124,7 +129,8 @@ export async function buildKustomization(opts: BuildOptions): Promise<BuildResul
         cause: err,
       });
     });
-    const text = overlaySpec(found.text, found.action, spec, dir);
+    const overlaid = overlaySpec(found.text, found.action, spec, dir);
+    const text = (opts.sortOrder ?? "fifo") === "fifo" ? pinFifoOrder(overlaid) : overlaid;
     if (text !== found.text || found.action === "created") await writeFile(found.path, text);
     await checkConfinement(work.root, dir, opts.signal);
     const rel = relative(work.root, dir).split(sep).join("/") || ".";

@@ -24,7 +24,7 @@ export type {
 } from "./kustomization-spec.ts";
 export { KUSTOMIZE_DEFAULTS, runKustomize } from "./kustomize-runner.ts";
 export type { KustomizeRunOptions } from "./kustomize-runner.ts";
-export { isLocalRelativePath, overlaySpec } from "./overlay.ts";
+export { isLocalRelativePath, overlaySpec, pinFifoOrder } from "./overlay.ts";
 export {
   SUBSTITUTE_ANNOTATION,
   isSubstitutionDisabled,

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parse } from "yaml";
-import { isLocalRelativePath, overlaySpec } from "./overlay.ts";
+import { isLocalRelativePath, overlaySpec, pinFifoOrder } from "./overlay.ts";
 import type { KustomizationBuildSpec } from "./kustomization-spec.ts";
 
 const withResources = "resources:\n- a.yaml\n";
@@ -103,6 +103,26 @@ describe("isLocalRelativePath", () => {
   for (const c of cases) {
     test(c.input, () => {
       assert.equal(isLocalRelativePath(c.input), c.want);
+    });
+  }
+});
+
+describe("pinFifoOrder", () => {
+  const cases = [
+    {
+      name: "adds sortOptions fifo",
+      text: "resources:\n- a.yaml\n",
+      want: "resources:\n- a.yaml\nsortOptions:\n  order: fifo\n",
+    },
+    {
+      name: "keeps the file's own sortOptions",
+      text: "sortOptions:\n  order: legacy\n",
+      want: "sortOptions:\n  order: legacy\n",
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.equal(pinFifoOrder(c.text), c.want);
     });
   }
 });

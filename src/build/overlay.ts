@@ -127,3 +127,16 @@ export function overlaySpec(
     doc.set("buildMetadata", doc.createNode([...spec.buildMetadata]));
   return doc.toString({ lineWidth: 0, indentSeq: false });
 }
+
+/**
+ * Keeps kustomize's output in resource order, as Flux does: Flux calls krusty with an unset `Reorder` option,
+ * which skips kustomize's legacy kind ordering (that the kustomize CLI applies by default). The CLI's `--reorder`
+ * flag is deprecated, so ocisync sets `sortOptions: {order: fifo}` when the kustomization has no `sortOptions`
+ * (one it has is honoured, by Flux and kustomize alike).
+ */
+export function pinFifoOrder(text: string): string {
+  const doc = parseDocument(text);
+  if (!isMap(doc.contents) || doc.has("sortOptions")) return text;
+  doc.set("sortOptions", doc.createNode({ order: "fifo" }));
+  return doc.toString({ lineWidth: 0, indentSeq: false });
+}

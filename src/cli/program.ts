@@ -238,9 +238,21 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
       [] as string[],
     )
     .option("--no-strict-substitution", "an undefined ${var} becomes empty instead of failing (Flux's feature gate off)")
+    .addOption(
+      new Option("--sort-order <order>", "fifo: resource order, as Flux; legacy: kubectl kustomize's kind order")
+        .choices(["fifo", "legacy"])
+        .default("fifo"),
+    )
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ file?: string; path?: string; kustomize?: string; substituteFrom: string[]; strictSubstitution: boolean }>();
+        const o = cmd.opts<{
+          file?: string;
+          path?: string;
+          kustomize?: string;
+          substituteFrom: string[];
+          strictSubstitution: boolean;
+          sortOrder: "fifo" | "legacy";
+        }>();
         const { runBuild } = await import("./commands/build.ts");
         return runBuild(String(cmd.args[0]), o, ctx);
       }),

@@ -27,6 +27,8 @@ export interface BuildFlags {
   readonly substituteFrom?: readonly string[];
   /** Flux's StrictPostBuildSubstitutions; on unless `--no-strict-substitution`. */
   readonly strictSubstitution: boolean;
+  /** `fifo` (Flux's resource order) or `legacy` (kubectl kustomize's kind order). */
+  readonly sortOrder?: "fifo" | "legacy";
 }
 
 async function readText(path: string, what: string): Promise<string> {
@@ -97,6 +99,7 @@ export async function runBuild(path: string, flags: BuildFlags, ctx: CommandCont
     spec: { ...ks?.spec, ...(flags.path === undefined ? {} : { path: flags.path }) },
     substituteSources: sources,
     strictSubstitution: flags.strictSubstitution,
+    sortOrder: flags.sortOrder ?? "fifo",
     kustomizePath: flags.kustomize ?? ctx.io.env.OCISYNC_KUSTOMIZE ?? "kustomize",
     env: childEnv(ctx),
     ...(ctx.flags.timeoutMs === undefined ? {} : { timeoutMs: ctx.flags.timeoutMs }),
