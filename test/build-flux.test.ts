@@ -126,7 +126,7 @@ describe("Flux build behaviour (real kustomize)", () => {
       },
     });
     assert.match(got.kustomization.text, /^# keep me\n/);
-    const [c, d] = got.objects;
+    const [d, c] = got.objects; // resource order (Flux): the resource, then what the component adds
     assert.deepEqual([nameOf(c ?? {}), namespaceOf(c ?? {})], ["p-from-component-s", "prod"]);
     assert.deepEqual([nameOf(d ?? {}), namespaceOf(d ?? {})], ["p-web-s", "prod"]);
     assert.match(got.yaml, new RegExp(`image: nginx@sha256:${"a".repeat(64)}\\n`), "digest replaced the tag");
