@@ -2,14 +2,15 @@
 // Apply + prune with an ApplySet inventory (KEP-3659), the way `kubectl apply --prune --applyset` orders it:
 // widen the parent to old ∪ new, apply the members labelled part-of, prune members no longer in the set,
 // then narrow the parent to the new set. A failed apply stops before any prune.
-import { applyAll, type ApplyOptions, type ApplyResult } from "./apply.ts";
-import { mergeChangeSets } from "./changeset.ts";
+import { applyAll, planAll, type ApplyOptions, type ApplyResult } from "./apply.ts";
+import { changeEntry, mergeChangeSets, type ChangeSetEntry } from "./changeset.ts";
 import { ApplyError } from "./errors.ts";
 import {
   APPLYSET_PART_OF_LABEL,
   applySetId,
   applySetMembers,
   applySetParentObject,
+  hasLabels,
   readApplySetParent,
   type ApplySetParent,
   type ApplySetState,
@@ -17,7 +18,8 @@ import {
 } from "./inventory.ts";
 import type { KubePort, ResourceMapping } from "./kube/port.ts";
 import { gvkOf, isRecord, keyOf, namespaceOf, refOf, type Unstructured } from "./object.ts";
-import { pruneObjects, type PruneCandidate } from "./prune.ts";
+import { skipPruneReason } from "./policy.ts";
+import { pruneObjects, sortForPruning, type PruneCandidate } from "./prune.ts";
 
 /** Options of {@link applySet}. */
 export interface ApplySetOptions extends ApplyOptions {
@@ -186,4 +188,48 @@ export async function applySet(
     ),
   );
   return { changeSet: mergeChangeSets(applied.changeSet, pruned), objects: applied.objects };
+}
+
+/** A would-be deletion of {@link planApplySet}: the entry and the live object. */
+export interface PlannedDeletion {
+  readonly entry: ChangeSetEntry;
+  readonly live: Unstructured;
+}
+
+/** What {@link applySet} would do, from dry-runs and reads only. */
+export interface ApplySetPlan extends ApplyResult {
+  /** With `prune`: members that would be deleted (`deleted`) or kept by policy (`skipped`). */
+  readonly pruned: readonly PlannedDeletion[];
+}
+
+/** Plans {@link applySet} without writing: the members' dry-runs (with the part-of label) and, with `prune`, deletions. */
+export async function planApplySet(
+  port: KubePort,
+  objects: readonly unknown[],
+  o: ApplySetOptions,
+): Promise<ApplySetPlan> {
+  const sig = o.signal === undefined ? {} : { signal: o.signal };
+  const parentMapping = await port.mapping({ group: "", version: "v1", kind: o.parent.kind }, sig);
+  const id = applySetId(o.parent);
+  const previous = await readParent(port, parentMapping, o);
+  const planned = await planAll(port, objects, {
+    ...o,
+    labels: { ...o.labels, [APPLYSET_PART_OF_LABEL]: id },
+  });
+  if (o.prune !== true || previous === undefined) return { ...planned, pruned: [] };
+  const keep = new Set(planned.objects.map((p) => keyOf(p.ref)));
+  const stale = (await listMembers(port, o, union(previous, desiredMembers(o, objects)), id)).filter(
+    (c) => !keep.has(keyOf(c.ref)),
+  );
+  const pruned: PlannedDeletion[] = [];
+  for (const c of sortForPruning(stale)) {
+    const live = await port.get(c.mapping, c.ref.namespace, c.ref.name, sig);
+    if (live === undefined || !hasLabels(live, { [APPLYSET_PART_OF_LABEL]: id })) continue;
+    const protectedBy = skipPruneReason(live);
+    pruned.push({
+      entry: changeEntry(c.ref, protectedBy === undefined ? "deleted" : "skipped", protectedBy),
+      live,
+    });
+  }
+  return { ...planned, pruned };
 }

@@ -7,8 +7,8 @@ export { applyAll, planAll, prepareObjects, healthTargets, DEFAULT_FIELD_MANAGER
 export type { ApplyOptions, ApplyResult } from "./apply.ts";
 export { isImmutableError } from "./apply-object.ts";
 export type { ObjectPlan } from "./apply-object.ts";
-export { applySet } from "./applyset.ts";
-export type { ApplySetOptions } from "./applyset.ts";
+export { applySet, planApplySet } from "./applyset.ts";
+export type { ApplySetOptions, ApplySetPlan, PlannedDeletion } from "./applyset.ts";
 export { changeEntry, formatChange, hasChanges, mergeChangeSets } from "./changeset.ts";
 export type { ChangeAction, ChangeSet, ChangeSetEntry } from "./changeset.ts";
 export { hasDrifted, jsonEqual } from "./drift.ts";
@@ -58,7 +58,7 @@ export {
 export type { SsaPolicy } from "./policy.ts";
 export { pruneObjects, sortForPruning, staleRefs } from "./prune.ts";
 export type { PruneCandidate, PruneOptions } from "./prune.ts";
-export { diffObject, diffView } from "./render-diff.ts";
+export { diffDeletion, diffObject, diffView } from "./render-diff.ts";
 export type { ObjectDiff } from "./render-diff.ts";
 export { labelSelectorString } from "./selector.ts";
 export {

@@ -9,7 +9,7 @@ import { unifiedDiff } from "./unified-diff.ts";
 /** The diff of one object. */
 export interface ObjectDiff {
   readonly subject: string;
-  readonly action: ObjectPlan["action"];
+  readonly action: ObjectPlan["action"] | "deleted";
   /** Unified diff text (empty when unchanged or skipped). */
   readonly diff: string;
 }
@@ -38,4 +38,14 @@ export function diffObject(plan: ObjectPlan): ObjectDiff {
     to: `${subject} (merged)`,
   });
   return { subject, action: plan.action, diff };
+}
+
+/** The unified diff of an object that would be deleted (live → nothing). */
+export function diffDeletion(subject: string, live: Unstructured): ObjectDiff {
+  const { before } = maskSecrets(live, undefined);
+  return {
+    subject,
+    action: "deleted",
+    diff: unifiedDiff(diffView(before), "", { from: `${subject} (live)`, to: `${subject} (merged)` }),
+  };
 }

@@ -84,6 +84,21 @@ async function podsOf(port: KubePort, owner: Unstructured, nowMs: number, signal
   return pods.map((pod) => ({ status: healthOf(pod, nowMs).status, pod }));
 }
 
+function isTimeout(signal: AbortSignal | undefined): boolean {
+  const reason: unknown = signal?.reason;
+  return reason instanceof DOMException && reason.name === "TimeoutError";
+}
+
+function timedOut(report: HealthReport): ApplyError {
+  const waiting = report.entries.filter((e) => e.status !== "Current");
+  return new ApplyError({
+    code: "HEALTH_CHECK_FAILED",
+    message: `timeout waiting for: [${waiting.map(line).join(", ")}]`,
+    health: report,
+    retryable: true,
+  });
+}
+
 function line(e: HealthEntry): string {
   return `${e.subject} status: '${e.status}'`;
 }
@@ -103,13 +118,21 @@ export async function waitForHealthy(
   const failFast = opts.failFast ?? true;
   const start = clock.now();
   const deadline = start + opts.timeoutMs;
+  let last: HealthReport | undefined;
   for (;;) {
     const now = clock.now();
-    const entries = await mapLimit(targets, 8, async (t): Promise<HealthEntry> => {
-      const r = await readHealth(port, t, now, opts.signal);
-      return { subject: subjectOf(t.ref), ref: t.ref, status: r.status, message: r.message };
-    });
+    let entries: HealthEntry[];
+    try {
+      entries = await mapLimit(targets, 8, async (t): Promise<HealthEntry> => {
+        const r = await readHealth(port, t, now, opts.signal);
+        return { subject: subjectOf(t.ref), ref: t.ref, status: r.status, message: r.message };
+      });
+    } catch (e) {
+      if (last !== undefined && isTimeout(opts.signal)) throw timedOut(last);
+      throw e;
+    }
     const report = { entries, elapsedMs: clock.now() - start };
+    last = report;
     const status = aggregateStatus(
       entries.map((e) => e.status),
       "Current",
@@ -123,15 +146,13 @@ export async function waitForHealthy(
         health: report,
       });
     }
-    if (clock.now() >= deadline) {
-      const waiting = entries.filter((e) => e.status !== "Current");
-      throw new ApplyError({
-        code: "HEALTH_CHECK_FAILED",
-        message: `timeout waiting for: [${waiting.map(line).join(", ")}]`,
-        health: report,
-        retryable: true,
-      });
+    if (clock.now() >= deadline) throw timedOut(report);
+    try {
+      await clock.sleep(Math.min(pollMs, Math.max(0, deadline - clock.now())), opts.signal);
+    } catch (e) {
+      // A deadline given as a signal (AbortSignal.timeout) ends the wait like the timeout does.
+      if (isTimeout(opts.signal)) throw timedOut(report);
+      throw e;
     }
-    await clock.sleep(Math.min(pollMs, Math.max(0, deadline - clock.now())), opts.signal);
   }
 }
