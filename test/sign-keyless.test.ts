@@ -160,4 +160,65 @@ describe("keyless signing and verification with a local Sigstore", { timeout: PE
       assert.equal(c.code, 0, c.stderr);
     });
   }
+
+  for (const format of ["bundle", "legacy"] as const) {
+    test(`ocisync sign --key --tlog-upload (${format}): --require-tlog checks the entry; cosign verifies with its log`, async () => {
+      const env = { COSIGN_PASSWORD: "tlog" };
+      const prefix = `tlog-${format}`;
+      const gen = await ocisync(["generate-key-pair", "--output-key-prefix", prefix], { cwd: dir, env });
+      assert.equal(gen.code, 0, gen.stderr);
+      const repo = new OciClient({ plainHttp: true }).repository(
+        parseTarget(`oci://${reg.host}/keyed-tlog/${format}`),
+      );
+      const subject = await pushArtifact(repo, `keyed tlog ${format}`, "1.0.0");
+      const url = `oci://${repo.name}:1.0.0`;
+      const key = join(dir, `${prefix}.key`);
+      const pub = join(dir, `${prefix}.pub`);
+      const legacy = format === "legacy" ? ["--legacy"] : [];
+      const signed = await ocisync(
+        ["sign", "--plain-http", "--key", key, "--tlog-upload", "--rekor-url", stack.url, ...legacy, url],
+        { env },
+      );
+      assert.equal(signed.code, 0, signed.stderr);
+      const ok = await ocisync([
+        "verify",
+        "--plain-http",
+        "-o",
+        "json",
+        "--key",
+        pub,
+        "--require-tlog",
+        "--trusted-root",
+        root,
+        url,
+      ]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match((JSON.parse(ok.stdout) as { tlog: { logIndex: string } }).tlog.logIndex, /^\d+$/);
+      // The public-good root does not know the local log.
+      const other = await ocisync(["verify", "--plain-http", "--key", pub, "--require-tlog", url]);
+      assert.equal(other.code, 3);
+      assert.match(other.stderr, /\[TLOG_MISMATCH\]\n$/);
+      const c = await new Promise<{ code: number; stderr: string }>((done) => {
+        const args = [
+          "verify",
+          "--key",
+          pub,
+          "--trusted-root",
+          root,
+          ...(format === "legacy" ? ["--new-bundle-format=false"] : []),
+          "--allow-http-registry",
+          `${repo.name}@${subject.digest}`,
+        ];
+        execFile(
+          cosign,
+          args,
+          { env: { PATH: process.env.PATH ?? "", HOME: dir }, timeout: 120_000 },
+          (err, _out, stderr) => {
+            done({ code: err === null ? 0 : 1, stderr });
+          },
+        );
+      });
+      assert.equal(c.code, 0, c.stderr);
+    });
+  }
 });

@@ -32,7 +32,7 @@ export type { Candidate } from "./signatures.ts";
 export { DEFAULT_SIGNATURE_LIMITS, discoverSignatures, signatureTag } from "./discover.ts";
 export type { DiscoverOptions, SignatureLimits } from "./discover.ts";
 export { verifyArtifact } from "./verify-artifact.ts";
-export { keylessSigner } from "./sign-keyless.ts";
+export { keyTlogSigner, keylessSigner } from "./sign-keyless.ts";
 export type { KeylessOptions } from "./sign-keyless.ts";
 export type { VerifiedArtifact } from "./verify-artifact.ts";
 export {

@@ -5,6 +5,7 @@ import { ConfigError } from "../../core/index.ts";
 import {
   isEncryptedCosignKey,
   keySigner,
+  keyTlogSigner,
   keylessSigner,
   readPrivateKey,
   signArtifact,
@@ -23,6 +24,8 @@ export interface SignFlags {
   readonly fulcioUrl?: string;
   readonly rekorUrl?: string;
   readonly identityToken?: string;
+  /** With `--key`: also log the signature in Rekor (`--rekor-url`), as `cosign sign --key` does by default. */
+  readonly tlogUpload: boolean;
 }
 
 async function signerOf(flags: SignFlags, ctx: CommandContext): Promise<ArtifactSigner> {
@@ -36,7 +39,10 @@ async function signerOf(flags: SignFlags, ctx: CommandContext): Promise<Artifact
     const password = isEncryptedCosignKey(text)
       ? await readPassword(ctx, "Enter password for private key: ")
       : undefined;
-    return keySigner(await readPrivateKey(text, password, flags.key));
+    const key = await readPrivateKey(text, password, flags.key);
+    return flags.tlogUpload
+      ? keyTlogSigner(key, flags.rekorUrl === undefined ? {} : { rekorUrl: flags.rekorUrl })
+      : keySigner(key);
   }
   const token = flags.identityToken ?? ctx.io.env.SIGSTORE_ID_TOKEN;
   return keylessSigner({
