@@ -106,11 +106,12 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .option("--fulcio-url <url>", "Fulcio (keyless)", "https://fulcio.sigstore.dev")
     .option("--rekor-url <url>", "Rekor (keyless)", "https://rekor.sigstore.dev")
     .option("--identity-token <token>", "OIDC token (keyless; default: the CI's ambient token)")
+    .option("--tlog-upload", "with --key: also log the signature in Rekor (--rekor-url), as cosign does by default")
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ key?: string; keyless?: boolean; legacy?: boolean; fulcioUrl?: string; rekorUrl?: string; identityToken?: string }>();
+        const o = cmd.opts<{ key?: string; keyless?: boolean; legacy?: boolean; fulcioUrl?: string; rekorUrl?: string; identityToken?: string; tlogUpload?: boolean }>();
         const { runSign } = await import("./commands/sign.ts");
-        return runSign(String(cmd.args[0]), { ...o, keyless: o.keyless === true, legacy: o.legacy === true }, ctx);
+        return runSign(String(cmd.args[0]), { ...o, keyless: o.keyless === true, legacy: o.legacy === true, tlogUpload: o.tlogUpload === true }, ctx);
       }),
     );
 
@@ -223,6 +224,92 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
         return runCopy(String(cmd.args[0]), String(cmd.args[1]), ctx);
       }),
     );
+
+  program
+    .command("build")
+    .description("build a directory as Flux's kustomize-controller would and print the objects")
+    .argument("<path>", "the source root (an artifact's contents); a Kustomization's spec.path is relative to it")
+    .option("-f, --file <kustomization.yaml>", "a Flux kustomize.toolkit.fluxcd.io/v1 Kustomization whose spec is applied")
+    .option("--path <dir>", "the directory to build inside <path> (overrides the Kustomization's spec.path)")
+    .option("--kustomize <path>", "the kustomize program (default $OCISYNC_KUSTOMIZE, else kustomize on PATH)")
+    .option(
+      "--substitute-from <file>",
+      "ConfigMaps/Secrets that spec.postBuild.substituteFrom reads (repeatable)",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option("--no-strict-substitution", "an undefined ${var} becomes empty instead of failing (Flux's feature gate off)")
+    .addOption(
+      new Option("--sort-order <order>", "fifo: resource order, as Flux; legacy: kubectl kustomize's kind order")
+        .choices(["fifo", "legacy"])
+        .default("fifo"),
+    )
+    .action(
+      action((cmd) => async (ctx) => {
+        const o = cmd.opts<{
+          file?: string;
+          path?: string;
+          kustomize?: string;
+          substituteFrom: string[];
+          strictSubstitution: boolean;
+          sortOrder: "fifo" | "legacy";
+        }>();
+        const { runBuild } = await import("./commands/build.ts");
+        return runBuild(String(cmd.args[0]), o, ctx);
+      }),
+    );
+
+  // --- apply (issue 7): apply, diff ---
+  const collectFile = (v: string, prev: string[]) => [...prev, v];
+  interface RawKube {
+    file: string[];
+    kubeconfig?: string;
+    context?: string;
+    namespace?: string;
+    fieldManager?: string;
+    force?: boolean;
+    inventory?: string;
+    prune?: boolean;
+    wait?: boolean;
+  }
+  const kubeFlags = (o: RawKube) => ({
+    file: o.file,
+    force: o.force === true,
+    prune: o.prune === true,
+    ...(o.kubeconfig === undefined ? {} : { kubeconfig: o.kubeconfig }),
+    ...(o.context === undefined ? {} : { context: o.context }),
+    ...(o.namespace === undefined ? {} : { namespace: o.namespace }),
+    ...(o.fieldManager === undefined ? {} : { fieldManager: o.fieldManager }),
+    ...(o.inventory === undefined ? {} : { inventory: o.inventory }),
+  });
+  const kubeCommand = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .option("-f, --file <path>", "manifest file or directory of YAML/JSON; repeatable", collectFile, [])
+      .option("--kubeconfig <file>", "kubeconfig (default $KUBECONFIG, else ~/.kube/config)")
+      .option("--context <name>", "kubeconfig context (default: the current one)")
+      .option("-n, --namespace <ns>", "namespace for objects without one, and of the --inventory Secret")
+      .option("--field-manager <name>", "server-side apply field manager", "ocisync")
+      .option("--force", "recreate objects whose immutable fields changed (Flux spec.force)")
+      .option("--inventory <name>", "record the applied set in an ApplySet parent Secret of this name (-n)")
+      .option("--prune", "delete objects of the --inventory set that are no longer in the manifests");
+  kubeCommand("apply", "server-side apply in stages (CRDs, Namespaces, classes, rest); prints the change set")
+    .option("--wait", "wait until every applied object is healthy (kstatus), within --timeout (default 5m)")
+    .action(
+      action((cmd) => async (ctx) => {
+        const o = cmd.opts<RawKube>();
+        const { runApply } = await import("./commands/apply.ts");
+        return runApply({ ...kubeFlags(o), wait: o.wait === true }, ctx);
+      }),
+    );
+  kubeCommand("diff", "unified diff per object from a server-side dry-run; exit 0 no changes, 1 changes, 2 error").action(
+    action((cmd) => async (ctx) => {
+      const { runDiff } = await import("./commands/diff.ts");
+      return runDiff(kubeFlags(cmd.opts<RawKube>()), ctx);
+    }),
+  );
+  // --- end apply ---
 
   return { program, result: () => code };
 }
