@@ -141,7 +141,9 @@ spec:
     const vars = join(work, "vars.yaml");
     await writeFile(
       vars,
-      `apiVersion: v1\nkind: Secret\nmetadata: {name: web-secrets}\ndata: {token: ${Buffer.from("s3cr3t").toString("base64")}}\n`,
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: web-secrets, namespace: flux-system}\ndata: {token: ${Buffer.from("s3cr3t").toString("base64")}}\n` +
+        // Flux reads substituteFrom objects from the Kustomization's namespace only.
+        "---\napiVersion: v1\nkind: Secret\nmetadata: {name: web-secrets, namespace: other}\nstringData: {token: wrong}\n",
     );
     const run = await ocisync(["build", "artifact", "-f", ks, "--substitute-from", vars], {
       cwd: work,

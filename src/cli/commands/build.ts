@@ -9,6 +9,7 @@ import {
   gvk,
   isRecord,
   nameOf,
+  namespaceOf,
   parseDocuments,
   parseFluxKustomization,
 } from "../../build/index.ts";
@@ -56,12 +57,20 @@ async function readKustomization(path: string): Promise<FluxKustomization> {
   return parseFluxKustomization(docs[0]?.value);
 }
 
-/** ConfigMap `data`, Secret `data` (base64-decoded) and `stringData`, keyed `Kind/name` as substituteFrom refers. */
-async function readSources(paths: readonly string[]): Promise<SubstituteSources> {
+/**
+ * ConfigMap `data`, Secret `data` (base64-decoded) and `stringData`, keyed `Kind/name` as substituteFrom refers.
+ * Flux reads them from the Kustomization's namespace, so objects that name another namespace are skipped.
+ */
+async function readSources(
+  paths: readonly string[],
+  namespace: string | undefined,
+): Promise<SubstituteSources> {
   const out: Record<string, Record<string, string>> = {};
   for (const path of paths) {
     for (const { value } of parseDocuments(await readText(path, "--substitute-from"), path)) {
       if (!isRecord(value) || (value.kind !== "ConfigMap" && value.kind !== "Secret")) continue;
+      const ns = namespaceOf(value);
+      if (namespace !== undefined && ns !== "" && ns !== namespace) continue;
       const data = isRecord(value.data) ? value.data : {};
       const decode = (v: unknown) =>
         value.kind === "Secret" ? Buffer.from(String(v), "base64").toString("utf8") : String(v);
@@ -78,7 +87,8 @@ async function readSources(paths: readonly string[]): Promise<SubstituteSources>
   return out;
 }
 
-function childEnv(ctx: CommandContext): Record<string, string> {
+/** The environment a kustomize child gets: PATH and HOME only. */
+export function childEnv(ctx: CommandContext): Record<string, string> {
   const env: Record<string, string> = {};
   for (const k of ["PATH", "HOME"]) {
     const v = ctx.io.env[k];
@@ -93,7 +103,10 @@ function childEnv(ctx: CommandContext): Record<string, string> {
  */
 export async function runBuild(path: string, flags: BuildFlags, ctx: CommandContext): Promise<number> {
   const ks = flags.file === undefined ? undefined : await readKustomization(resolve(ctx.io.cwd, flags.file));
-  const sources = await readSources((flags.substituteFrom ?? []).map((p) => resolve(ctx.io.cwd, p)));
+  const sources = await readSources(
+    (flags.substituteFrom ?? []).map((p) => resolve(ctx.io.cwd, p)),
+    ks?.metadata.namespace,
+  );
   const result = await buildKustomization({
     root: resolve(ctx.io.cwd, path),
     spec: { ...ks?.spec, ...(flags.path === undefined ? {} : { path: flags.path }) },
