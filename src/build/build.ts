@@ -121,8 +121,8 @@ export async function buildKustomization(opts: BuildOptions): Promise<BuildResul
   });
   try {
     const dir = joinWithinRoot(work.root, spec.path ?? "");
-    const found = await findOrGenerateKustomization(dir).catch((err: unknown) => {
-      if (err instanceof BuildError) throw err;
+    const found = await findOrGenerateKustomization(dir, opts.signal).catch((err: unknown) => {
+      if (err instanceof BuildError || opts.signal?.aborted === true) throw err;
       throw new BuildError({
         code: "PATH_NOT_FOUND",
         message: `kustomization path not found: ${spec.path ?? "."}`,

@@ -52,7 +52,8 @@ function validateManifest(text: string, where: string): void {
 }
 
 /** Walks `dir` in lexical order, as Go's filepath.Walk, listing what a generated kustomization includes. */
-async function scanManifests(base: string, dir: string, out: string[]): Promise<void> {
+async function scanManifests(base: string, dir: string, out: string[], signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
@@ -61,7 +62,7 @@ async function scanManifests(base: string, dir: string, out: string[]): Promise<
     // Go's Walk uses Lstat: a symlink to a directory is not descended into, as here.
     if (e.isDirectory()) {
       if ((await findKustomizationFile(p)) !== undefined) out.push(p);
-      else await scanManifests(base, p, out);
+      else await scanManifests(base, p, out, signal);
       continue;
     }
     const ext = extname(e.name);
@@ -86,11 +87,14 @@ async function scanManifests(base: string, dir: string, out: string[]): Promise<
  * `namespace: _placeholder` when there is none, to avoid kustomize's "kustomization.yaml is empty" error, as Flux).
  * Throws `INVALID_YAML` for a YAML file that is not Kubernetes (exclude such files from the source).
  */
-export async function findOrGenerateKustomization(dir: string): Promise<KustomizationFile> {
+export async function findOrGenerateKustomization(
+  dir: string,
+  signal?: AbortSignal,
+): Promise<KustomizationFile> {
   const found = await findKustomizationFile(dir);
   if (found !== undefined) return { path: found, text: await readFile(found, "utf8"), action: "unchanged" };
   const files: string[] = [];
-  await scanManifests(dir, dir, files);
+  await scanManifests(dir, dir, files, signal);
   const resources = files.map((f) => `./${relative(dir, f).split(sep).join("/")}`);
   const kustomization = {
     apiVersion: "kustomize.config.k8s.io/v1beta1",
