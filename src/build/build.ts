@@ -2,7 +2,7 @@
 // A Flux Kustomization build end to end (kustomize-controller `build`, flux-compat.md §5.2 step 8):
 // confined copy → find/generate kustomization.yaml → overlay the spec → kustomize build → validate objects →
 // post-build substitution → commonMetadata.
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import { BuildError } from "./errors.ts";
 import { checkConfinement } from "./confine.ts";
@@ -131,7 +131,11 @@ export async function buildKustomization(opts: BuildOptions): Promise<BuildResul
     });
     const overlaid = overlaySpec(found.text, found.action, spec, dir);
     const text = (opts.sortOrder ?? "fifo") === "fifo" ? pinFifoOrder(overlaid) : overlaid;
-    if (text !== found.text || found.action === "created") await writeFile(found.path, text);
+    if (text !== found.text || found.action === "created") {
+      // The copy keeps the source's file modes; a read-only kustomization.yaml is replaced, not written over.
+      await rm(found.path, { force: true });
+      await writeFile(found.path, text);
+    }
     await checkConfinement(work.root, dir, opts.signal);
     const rel = relative(work.root, dir).split(sep).join("/") || ".";
     const stdout = await runKustomize(rel, work.root, opts.root, opts);
