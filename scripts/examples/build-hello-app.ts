@@ -1,84 +1,61 @@
 // SPDX-License-Identifier: Apache-2.0
-// Builds examples/hello-app/layout: an OCI image layout holding a sample tenant app as Flux-format
-// artifacts at several versions, for the README's quick start. Run: node scripts/examples/build-hello-app.ts
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// Builds examples/hello-app/layout with ocisync itself: the sample tenant app pushed as Flux artifacts at several
+// versions into an OCI image layout, and signed with the example key in examples/keys (password: empty) —
+// except 1.3.0, the newest, which is left unsigned so that `sync` must refuse it.
+// Run: node scripts/examples/build-hello-app.ts
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { MediaType, sha256Of, type Descriptor } from "../../src/core/index.ts";
-import { LayoutRepository } from "../../src/oci/index.ts";
+import { main } from "../../src/cli/index.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const OUT = join(ROOT, "examples/hello-app/layout");
-const CREATED = "2026-11-01T00:00:00Z";
-/** Tags, in push order, and the app version each one carries. */
-const TAGS: readonly (readonly [string, string])[] = [
-  ["0.9.0", "0.9.0"],
-  ["1.0.0", "1.0.0"],
-  ["v1.1.0", "1.1.0"],
-  ["1.1.1", "1.1.1"],
-  ["1.2.0-rc.1", "1.2.0-rc.1"],
-  ["1.3", "1.3.0"],
-  ["main-4f2a91c", "1.2.0-dev"],
-  ["latest", "1.1.1"],
+const LAYOUT = join(ROOT, "examples/hello-app/layout");
+const KEY = join(ROOT, "examples/keys/cosign.key");
+/** [tag, app version, signed]; in push order. */
+const VERSIONS: readonly (readonly [string, string, boolean])[] = [
+  ["0.9.0", "0.9.0", true],
+  ["1.0.0", "1.0.0", true],
+  ["v1.1.0", "1.1.0", true],
+  ["1.1.1", "1.1.1", true],
+  ["1.2.0-rc.1", "1.2.0-rc.1", true],
+  ["1.3.0", "1.3.0", false],
+  ["main-4f2a91c", "1.3.0-dev", true],
 ];
 
-function manifestsFor(version: string): Record<string, string> {
-  const template = readFileSync(join(ROOT, "examples/hello-app/src/app.yaml"), "utf8");
-  return { "app.yaml": template.replaceAll("${APP_VERSION}", version) };
+async function ocisync(args: string[]): Promise<void> {
+  const err: string[] = [];
+  const io = {
+    stdout: { write: () => true },
+    stderr: { write: (s: string) => err.push(s) },
+    env: { COSIGN_PASSWORD: "", PATH: process.env.PATH ?? "" },
+    cwd: ROOT,
+    homedir: "/nonexistent",
+  };
+  const code = await main(args, io);
+  if (code !== 0) throw new Error(`ocisync ${args.join(" ")} failed (${code}): ${err.join("")}`);
 }
 
-/** A gzipped tarball of `files`, with zeroed owners and times (system tar until src/artifact packs). */
-function tarball(files: Record<string, string>): Uint8Array {
+rmSync(LAYOUT, { recursive: true, force: true });
+const template = readFileSync(join(ROOT, "examples/hello-app/src/app.yaml"), "utf8");
+for (const [tag, version, signed] of VERSIONS) {
   const dir = mkdtempSync(join(tmpdir(), "hello-app-"));
   try {
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    const tar = execFileSync("tar", [
-      "--sort=name",
-      "--owner=0",
-      "--group=0",
-      "--numeric-owner",
-      "--mtime=@0",
-      "-C",
+    writeFileSync(join(dir, "app.yaml"), template.replaceAll("${APP_VERSION}", version));
+    const url = `oci-layout://${LAYOUT}:${tag}`;
+    await ocisync([
+      "push",
       dir,
-      "-cf",
-      "-",
-      ".",
+      url,
+      "--reproducible",
+      "--source",
+      "https://github.com/example/hello-app",
+      "--revision",
+      `v${version}@sha1:${"0".repeat(40)}`,
     ]);
-    return new Uint8Array(execFileSync("gzip", ["-n", "-9"], { input: tar }));
+    if (signed) await ocisync(["sign", url, "--key", KEY]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-function blob(mediaType: string, bytes: Uint8Array): { desc: Descriptor; bytes: Uint8Array } {
-  return { desc: { mediaType, digest: sha256Of(bytes), size: bytes.byteLength }, bytes };
-}
-
-async function main(): Promise<void> {
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
-  const layout = new LayoutRepository(OUT);
-  const enc = new TextEncoder();
-  for (const [tag, version] of TAGS) {
-    const config = blob(MediaType.fluxConfig, enc.encode(JSON.stringify({ created: CREATED })));
-    const layer = blob(MediaType.fluxContent, tarball(manifestsFor(version)));
-    const manifest = {
-      schemaVersion: 2,
-      mediaType: MediaType.ociManifest,
-      config: config.desc,
-      layers: [layer.desc],
-      annotations: {
-        "org.opencontainers.image.created": CREATED,
-        "org.opencontainers.image.source": "https://github.com/example/hello-app",
-        "org.opencontainers.image.revision": `${version}@sha1:${sha256Of(version).slice(7, 47)}`,
-      },
-    };
-    await layout.pushBlob(config.desc, config.bytes);
-    await layout.pushBlob(layer.desc, layer.bytes);
-    await layout.pushManifest(enc.encode(JSON.stringify(manifest)), MediaType.ociManifest, tag);
-  }
-  process.stdout.write(`wrote ${OUT}\n`);
-}
-
-await main();
+await ocisync(["tag", `oci-layout://${LAYOUT}:1.1.1`, "latest"]);
+process.stdout.write(`wrote ${LAYOUT}\n`);
