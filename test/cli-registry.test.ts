@@ -5,17 +5,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { OciClient, parseTarget, type Repository } from "../src/oci/index.ts";
-import { artifactBytes, type ArtifactFixture } from "../src/testing/index.ts";
+import { OciClient, parseTarget } from "../src/oci/index.ts";
+import { artifactBytes } from "../src/testing/index.ts";
 import { ocisync } from "./support/cli.ts";
 import { startFaultProxy, type FaultProxy } from "./support/fault-proxy.ts";
+import { pushFixture } from "./support/fixtures.ts";
 import { startRegistry, type TestRegistry } from "./support/registry.ts";
-
-async function pushFixture(repo: Repository, fx: ArtifactFixture, tag: string) {
-  await repo.pushBlob(fx.config.desc, fx.config.bytes);
-  await repo.pushBlob(fx.layer.desc, fx.layer.bytes);
-  return repo.pushManifest(fx.manifest.bytes, fx.manifest.desc.mediaType, tag);
-}
 
 describe("ocisync tags / resolve (process)", () => {
   let reg: TestRegistry;

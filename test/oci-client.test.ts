@@ -5,7 +5,8 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { sha256Of, type Descriptor } from "../src/core/index.ts";
 import { OciClient, OciError, parseTarget, type Credential, type Repository } from "../src/oci/index.ts";
-import { FakeClock, artifactBytes, type ArtifactFixture } from "../src/testing/index.ts";
+import { FakeClock, artifactBytes } from "../src/testing/index.ts";
+import { pushFixture } from "./support/fixtures.ts";
 import { startRegistry, type RegistryAuth, type TestRegistry } from "./support/registry.ts";
 
 function repoOn(reg: TestRegistry, name: string, cred?: Credential): Repository {
@@ -14,12 +15,6 @@ function repoOn(reg: TestRegistry, name: string, cred?: Credential): Repository 
     credentials: { get: (r) => Promise.resolve(r === reg.host ? cred : undefined) },
   });
   return client.repository(parseTarget(`oci://${reg.host}/${name}`));
-}
-
-async function pushFixture(repo: Repository, fx: ArtifactFixture, tag?: string): Promise<Descriptor> {
-  await repo.pushBlob(fx.config.desc, fx.config.bytes);
-  await repo.pushBlob(fx.layer.desc, fx.layer.bytes);
-  return repo.pushManifest(fx.manifest.bytes, fx.manifest.desc.mediaType, tag);
 }
 
 async function streamBytes(s: ReadableStream<Uint8Array>): Promise<Buffer> {

@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
-import { LayoutRepository, OciClient, OciError, parseTarget, type Repository } from "../src/oci/index.ts";
-import { artifactBytes, type ArtifactFixture } from "../src/testing/index.ts";
+import { LayoutRepository, OciClient, OciError, parseTarget } from "../src/oci/index.ts";
+import { artifactBytes } from "../src/testing/index.ts";
+import { pushFixture } from "./support/fixtures.ts";
 import { startRegistry, type TestRegistry } from "./support/registry.ts";
 
 const run = promisify(execFile);
@@ -22,12 +23,6 @@ async function skopeo(...args: string[]): Promise<string> {
       cause: err,
     });
   }
-}
-
-async function pushFixture(repo: Repository, fx: ArtifactFixture, tag?: string) {
-  await repo.pushBlob(fx.config.desc, fx.config.bytes);
-  await repo.pushBlob(fx.layer.desc, fx.layer.bytes);
-  return repo.pushManifest(fx.manifest.bytes, fx.manifest.desc.mediaType, tag);
 }
 
 describe("OCI image layout", () => {
