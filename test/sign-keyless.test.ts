@@ -221,4 +221,103 @@ describe("keyless signing and verification with a local Sigstore", { timeout: PE
       assert.equal(c.code, 0, c.stderr);
     });
   }
+
+  for (const format of ["bundle", "legacy"] as const) {
+    test(`cosign sign (${format}), keyless and with --key + Rekor, on the local stack → ocisync verify`, async () => {
+      const cosignRun = (args: string[], env: Record<string, string> = {}) =>
+        new Promise<{ code: number; stderr: string }>((done) => {
+          execFile(
+            cosign,
+            args,
+            { env: { PATH: process.env.PATH ?? "", HOME: dir, ...env }, timeout: 120_000 },
+            (err, _out, stderr) => {
+              done({ code: err === null ? 0 : 1, stderr });
+            },
+          );
+        });
+      const tokenFile = join(dir, `token-${format}`);
+      await writeFile(tokenFile, stack.identityToken(SUBJECT, ISSUER));
+      const legacy = format === "legacy" ? ["--new-bundle-format=false"] : [];
+      const common = [
+        "--rekor-url",
+        stack.url,
+        "--use-signing-config=false",
+        "--trusted-root",
+        root,
+        ...legacy,
+        "--allow-http-registry",
+        "-y",
+      ];
+      const client = new OciClient({ plainHttp: true });
+
+      const keyless = client.repository(parseTarget(`oci://${reg.host}/from-cosign-keyless/${format}`));
+      const s1 = await pushArtifact(keyless, `cosign keyless ${format}`, "1.0.0");
+      const signed = await cosignRun([
+        "sign",
+        "--fulcio-url",
+        stack.url,
+        "--identity-token",
+        tokenFile,
+        ...common,
+        `${keyless.name}@${s1.digest}`,
+      ]);
+      assert.equal(signed.code, 0, signed.stderr);
+      const ok = await ocisync([
+        "verify",
+        "--plain-http",
+        "-o",
+        "json",
+        "--trusted-root",
+        root,
+        "--certificate-identity-regexp",
+        "^https://github\\.com/acme/",
+        "--certificate-oidc-issuer-regexp",
+        "githubusercontent",
+        `oci://${keyless.name}:1.0.0`,
+      ]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal((JSON.parse(ok.stdout) as { format: string }).format, format);
+      const wrong = await ocisync([
+        "verify",
+        "--plain-http",
+        "--trusted-root",
+        root,
+        "--certificate-identity-regexp",
+        "^https://github\\.com/evil/",
+        "--certificate-oidc-issuer-regexp",
+        "githubusercontent",
+        `oci://${keyless.name}:1.0.0`,
+      ]);
+      assert.equal(wrong.code, 3);
+      assert.match(wrong.stderr, /\[SUBJECT_MISMATCH\]\n$/);
+
+      const keyed = client.repository(parseTarget(`oci://${reg.host}/from-cosign-key-rekor/${format}`));
+      const s2 = await pushArtifact(keyed, `cosign key rekor ${format}`, "1.0.0");
+      const prefix = join(dir, `cosign-rekor-${format}`);
+      assert.equal(
+        (await cosignRun(["generate-key-pair", "--output-key-prefix", prefix], { COSIGN_PASSWORD: "p" }))
+          .code,
+        0,
+      );
+      const signedKey = await cosignRun(
+        ["sign", "--key", `${prefix}.key`, ...common, `${keyed.name}@${s2.digest}`],
+        { COSIGN_PASSWORD: "p" },
+      );
+      assert.equal(signedKey.code, 0, signedKey.stderr);
+      const okKey = await ocisync([
+        "verify",
+        "--plain-http",
+        "-o",
+        "json",
+        "--key",
+        `${prefix}.pub`,
+        "--require-tlog",
+        "--trusted-root",
+        root,
+        `oci://${keyed.name}:1.0.0`,
+      ]);
+      assert.equal(okKey.code, 0, okKey.stderr);
+      assert.match((JSON.parse(okKey.stdout) as { tlog: { logIndex: string } }).tlog.logIndex, /^\d+$/);
+    });
+  }
 });

@@ -84,6 +84,16 @@ function withBearerToken(body: string, authorization: string | undefined): strin
     : body;
 }
 
+/**
+ * Real Rekor names the new entry in `ETag` and `Location` (rekor `pkg/api/entries.go`); sigstore-go (cosign) reads
+ * the entry out of the response by its `ETag`. The mock sets no headers, so derive them from the body's one key.
+ */
+function entryHeaders(url: string, r: { statusCode: number; response: unknown }): Record<string, string> {
+  if (url !== "/api/v1/log/entries" || r.statusCode !== 201 || typeof r.response !== "string") return {};
+  const uuid = Object.keys(JSON.parse(r.response) as Record<string, unknown>)[0];
+  return uuid === undefined ? {} : { etag: uuid, location: `/api/v1/log/entries/${uuid}` };
+}
+
 /** Starts Fulcio + Rekor on a random loopback port. */
 export async function startSigstoreStack(): Promise<SigstoreStack> {
   const routes = new Map<string, HandlerFn>();
@@ -99,7 +109,10 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
       fn(withBearerToken(Buffer.concat(chunks).toString("utf8"), req.headers.authorization)).then(
         (r) =>
           res
-            .writeHead(r.statusCode, { "content-type": r.contentType ?? "application/json" })
+            .writeHead(r.statusCode, {
+              "content-type": r.contentType ?? "application/json",
+              ...entryHeaders(req.url ?? "", r),
+            })
             .end(r.response),
         (err: unknown) => res.writeHead(500).end(String(err)),
       );
