@@ -174,6 +174,23 @@ describe("CLI push/pull/tag/list (real registry)", () => {
     assert.equal(semver.out, `ARTIFACT              \tDIGEST                                                                 \tSOURCE\tREVISION\n${reg.host}/cli/app:1.3.0\t${pj.digest}\tgit@x \tmain@sha1:1\n`.replace("ARTIFACT              ", "ARTIFACT".padEnd(`${reg.host}/cli/app:1.3.0`.length)));
   });
 
+  test("pull caps are flags: --max-extracted-size, --max-entries", async () => {
+    const src = await writeTree(fresh("src"), { "a.yaml": "x".repeat(100), "b.yaml": "y" });
+    const url = `oci://${reg.host}/cli/caps:1`;
+    assert.equal((await cli("push", src, url)).code, 0);
+    const cases: { args: string[]; code: number; err: RegExp }[] = [
+      { args: ["--max-extracted-size", "50"], code: 1, err: /archive content exceeds the cap of 50 bytes at a\.yaml \[TOO_LARGE\]/ },
+      { args: ["--max-entries", "2"], code: 1, err: /archive has more than 2 entries \[TOO_MANY_ENTRIES\]/ },
+      { args: ["--max-extracted-size", "12 parsecs"], code: 2, err: /--max-extracted-size: want a size like 512Mi or 2Gi, got "12 parsecs" \[INVALID_ARGUMENT\]/ },
+      { args: ["--max-extracted-size", "1Ki", "--max-entries", "3"], code: 0, err: /^✔ artifact content extracted/ },
+    ];
+    for (const c of cases) {
+      const r = await cli("pull", url, "--output-dir", fresh("out"), ...c.args);
+      assert.equal(r.code, c.code, r.err);
+      assert.match(r.err, c.err);
+    }
+  });
+
   test("usage errors exit 2: no tag, bad annotation", async () => {
     const src = await writeTree(fresh("src"), { "a.yaml": "a" });
     assert.equal((await cli("push", src, `oci://${reg.host}/cli/x`)).code, 2);

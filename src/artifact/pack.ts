@@ -198,7 +198,7 @@ export async function packDirectory(source: string, opts: PackOptions = {}): Pro
     plan(root, [], matcher, planned);
     const fh = await open(out, "w", 0o640);
     await pipeline(
-      Readable.from(tarStream(rootMode, planned)),
+      Readable.from(tarStream(rootMode, planned), { highWaterMark: 2 }),
       hashing(tarHash),
       ...(opts.gzip === "zlib" ? [createGzip({ level: 6, chunkSize: 64 * 1024, flush: zc.Z_NO_FLUSH }), goGzipHeader()] : [goGzipStream()]),
       hashing(gzHash, size),

@@ -180,9 +180,11 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .requiredOption("--output-dir <dir>", "directory to create (absent or empty)")
     .option("--layer-media-type <type>", "take the first layer of this media type (default: the first layer)")
     .option("--layer-operation <op>", "extract (default) or copy (the layer as one file)")
+    .option("--max-extracted-size <size>", "cap on extracted bytes, e.g. 512Mi or 2Gi (default 256Mi)")
+    .option("--max-entries <n>", "cap on archive entries (default 20000)")
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ outputDir: string; layerMediaType?: string; layerOperation?: string }>();
+        const o = cmd.opts<{ outputDir: string; layerMediaType?: string; layerOperation?: string; maxExtractedSize?: string; maxEntries?: string }>();
         const { runPull } = await import("./commands/pull.ts");
         return runPull(String(cmd.args[0]), { ...o, output: o.outputDir }, ctx);
       }),
