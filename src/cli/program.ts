@@ -88,11 +88,13 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .option("--certificate-oidc-issuer-regexp <re>", "keyless: OIDC issuer regex, unanchored; one, or one per identity", collect, [])
     .option("--trusted-root <file>", "trusted_root.json replacing the shipped public-good root")
     .option("--require-tlog", "with --key: also require a verified Rekor entry (cosign CLI; Flux ignores the log for keys)")
+    .option("--certificate-chain <file>", "keyless with your own CA: PEM intermediates + root replacing the trusted root's CAs")
+    .option("--insecure-ignore-tlog", "keyless without a log: no Rekor entry, SCT or signing time; the certificate must be valid now")
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ key: string[]; certificateIdentityRegexp: string[]; certificateOidcIssuerRegexp: string[]; trustedRoot?: string; requireTlog?: boolean }>();
+        const o = cmd.opts<{ key: string[]; certificateIdentityRegexp: string[]; certificateOidcIssuerRegexp: string[]; trustedRoot?: string; requireTlog?: boolean; certificateChain?: string; insecureIgnoreTlog?: boolean }>();
         const { runVerify } = await import("./commands/verify.ts");
-        return runVerify(String(cmd.args[0]), { ...o, requireTlog: o.requireTlog === true }, ctx);
+        return runVerify(String(cmd.args[0]), { ...o, requireTlog: o.requireTlog === true, insecureIgnoreTlog: o.insecureIgnoreTlog === true }, ctx);
       }),
     );
 

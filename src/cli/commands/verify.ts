@@ -6,7 +6,9 @@ import {
   VerifyError,
   isVerifyConfigError,
   loadTrustedRoot,
+  parsePemCertificates,
   parsePublicKeys,
+  trustedRootFromPieces,
   verifyArtifact,
   type IdentityMatcher,
   type VerifiedArtifact,
@@ -24,6 +26,10 @@ export interface VerifyFlags {
   readonly trustedRoot?: string;
   /** Keys: also require a verified Rekor entry (cosign CLI); Flux ignores the log for keys. */
   readonly requireTlog: boolean;
+  /** Keyless with your own CA (cosign `--certificate-chain`): PEM intermediates and root that replace the root's CAs. */
+  readonly certificateChain?: string;
+  /** Keyless without a log (cosign `--insecure-ignore-tlog`): no log, SCT or timestamp; the chain is checked now. */
+  readonly insecureIgnoreTlog: boolean;
 }
 
 /** The reference to verify in a target: its digest, else its tag, else `latest`. */
@@ -70,7 +76,30 @@ async function policyOf(flags: VerifyFlags, ctx: CommandContext): Promise<Verify
     ctx.io.stderr.write(
       "warning: no --certificate-identity-regexp/--certificate-oidc-issuer-regexp: any identity the trusted root vouches for is accepted\n",
     );
-  return { kind: "keyless", trust: await loadTrustedRoot(flags.trustedRoot), identities };
+  let trust = await loadTrustedRoot(flags.trustedRoot);
+  if (flags.certificateChain !== undefined) {
+    const certs = parsePemCertificates(await readFile(flags.certificateChain, "utf8"));
+    if (certs.length === 0) {
+      throw new ConfigError({
+        code: "INVALID_ARGUMENT",
+        message: `--certificate-chain ${flags.certificateChain}: no PEM certificates`,
+      });
+    }
+    const cas = trustedRootFromPieces({ certificateAuthorities: [certs] }, flags.certificateChain).material
+      .certificateAuthorities;
+    trust = { source: flags.certificateChain, material: { ...trust.material, certificateAuthorities: cas } };
+  }
+  if (flags.insecureIgnoreTlog) {
+    ctx.io.stderr.write(
+      "warning: --insecure-ignore-tlog: no transparency log, SCT or signing time is checked; the certificate must be valid now\n",
+    );
+  }
+  return {
+    kind: "keyless",
+    trust,
+    identities,
+    ...(flags.insecureIgnoreTlog ? { ignoreTlog: { now: new Date() } } : {}),
+  };
 }
 
 /** What `verify -o json` prints on success. */
