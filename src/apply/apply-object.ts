@@ -17,11 +17,14 @@ import {
   type ObjectRef,
   type Unstructured,
 } from "./object.ts";
+import type { LiveCache } from "./live-cache.ts";
 import { isForceEnabled, skipApplyReason, ssaPolicyOf } from "./policy.ts";
 
 /** What every object's apply shares. */
 export interface ObjectContext {
   readonly port: KubePort;
+  /** Where live objects are read from (LIST snapshots per stage, else GET). */
+  readonly live: LiveCache;
   readonly fieldManager: string;
   readonly force: boolean;
   readonly takeOver: readonly FieldManagerRef[];
@@ -128,7 +131,10 @@ async function mappingOf(ctx: ObjectContext, obj: Unstructured): Promise<Resourc
   }
 }
 
-/** Plans one object: reads it, dry-runs the apply and decides created/configured/unchanged/skipped. */
+/**
+ * Plans one object: reads it, dry-runs the apply and decides created/configured/unchanged/skipped. New objects
+ * are dry-run too (as Flux does), so an invalid object fails its stage before anything in it is written.
+ */
 export async function planObject(ctx: ObjectContext, input: Unstructured): Promise<ObjectPlan> {
   const m = await mappingOf(ctx, input);
   if (m === undefined) {
@@ -146,7 +152,7 @@ export async function planObject(ctx: ObjectContext, input: Unstructured): Promi
   }
   const desired = withNamespace(ctx, input, m);
   const ref = { ...refOf(desired), namespace: m.namespaced ? namespaceOf(desired) : "" };
-  let live = await ctx.port.get(m, ref.namespace, nameOf(desired), opts(ctx));
+  let live = await ctx.live.get(m, ref.namespace, nameOf(desired), ctx.signal);
   const skip = skipApplyReason(desired, live);
   if (skip !== undefined) {
     return {

@@ -7,6 +7,7 @@ import { commitObject, planObject, type ObjectContext, type ObjectPlan } from ".
 import type { ChangeSet, ChangeSetEntry } from "./changeset.ts";
 import { mapLimit } from "./concurrency.ts";
 import { ApplyError } from "./errors.ts";
+import { LiveCache } from "./live-cache.ts";
 import type { KubePort } from "./kube/port.ts";
 import { defaultTakeOverManagers, type FieldManagerRef } from "./managed-fields.ts";
 import { normalizeObject, withMetadata } from "./normalize.ts";
@@ -35,7 +36,7 @@ export interface ApplyOptions {
   readonly stageTimeoutMs?: number;
   /** Poll interval of stage waits (Flux: 2 s). */
   readonly stagePollMs?: number;
-  /** Objects planned at once (GET + dry-run); default 8. */
+  /** Objects planned (GET + dry-run) and, within one kind, written at once; default 8. */
   readonly concurrency?: number;
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
@@ -80,6 +81,24 @@ function pendingKinds(objects: readonly Unstructured[]): Set<string> {
   return out;
 }
 
+// Consecutive runs of plans of the same group/kind (the plans are in apply order).
+function byKind(plans: readonly ObjectPlan[]): ObjectPlan[][] {
+  const out: ObjectPlan[][] = [];
+  for (const p of plans) {
+    const last = out.at(-1);
+    const head = last?.[0];
+    if (
+      last !== undefined &&
+      head !== undefined &&
+      head.ref.group === p.ref.group &&
+      head.ref.kind === p.ref.kind
+    )
+      last.push(p);
+    else out.push([p]);
+  }
+  return out;
+}
+
 function contextOf(
   port: KubePort,
   objects: readonly Unstructured[],
@@ -95,6 +114,7 @@ function contextOf(
     defaultNamespace: o.defaultNamespace,
     dryRunOnly,
     pendingKinds: pendingKinds(objects),
+    live: new LiveCache(port),
     timeoutMs: o.stageTimeoutMs ?? 60_000,
     clock: o.clock ?? SYSTEM_CLOCK,
     signal: o.signal,
@@ -109,14 +129,17 @@ async function runStages(
 ): Promise<ApplyResult> {
   const prepared = prepareObjects(objects, o.labels);
   const ctx = contextOf(port, prepared, o, dryRunOnly);
+  const concurrency = o.concurrency ?? 8;
   const entries: ChangeSetEntry[] = [];
   const plans: ObjectPlan[] = [];
   try {
     for (const stage of planStages(prepared, o.customStageKinds)) {
-      const staged = await mapLimit(stage.objects, o.concurrency ?? 8, (obj) => planObject(ctx, obj));
-      for (const plan of staged) {
-        entries.push(await commitObject(ctx, plan));
-        plans.push(plan);
+      await ctx.live.prefetch(stage.objects, ctx.defaultNamespace, ctx.signal);
+      const staged = await mapLimit(stage.objects, concurrency, (obj) => planObject(ctx, obj));
+      // Kinds are written one after another in Flux's order; objects of one kind concurrently.
+      for (const batch of byKind(staged)) {
+        entries.push(...(await mapLimit(batch, concurrency, (plan) => commitObject(ctx, plan))));
+        plans.push(...batch);
       }
       if (stage.waitReady && !dryRunOnly) await waitStage(port, staged, ctx, o);
     }

@@ -25,6 +25,8 @@ export type ApplyErrorCode =
   | "INVENTORY_ERROR"
   /** Any other answer of the API server (status, reason and message are kept). */
   | "API_ERROR"
+  /** The kubeconfig is missing, unreadable or lacks the context, cluster or user it names. */
+  | "INVALID_KUBECONFIG"
   /** The API server could not be reached. */
   | "NETWORK_ERROR"
   /** A manifest file could not be read or parsed. */

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent, type RequestOptions } from "node:https";
-import { KubeConfig } from "@kubernetes/client-node";
+import { Agent as HttpsAgent } from "node:https";
 import { ApplyError } from "../errors.ts";
 import { formatApiVersion, isRecord, type Gvk, type Unstructured } from "../object.ts";
 import { Discovery } from "./discovery.ts";
+import { loadKubeconfig } from "./kubeconfig.ts";
 import { apiError, sendApiRequest, type ApiRequest, type ApiResponse, type ApiTarget } from "./http.ts";
 import type { ApplyCallOptions, CallOptions, JsonPatchOp, KubePort, ResourceMapping } from "./port.ts";
 
@@ -186,49 +186,31 @@ export interface KubeconfigClient {
 }
 
 /**
- * A {@link KubeClient} from a kubeconfig file and optional context, using client-node's `KubeConfig` for
- * loading and credentials (client certificates, tokens, exec plugins). Credentials are computed once.
+ * A {@link KubeClient} from a kubeconfig file and optional context (client certificates, tokens, basic auth;
+ * exec plugins and auth providers through client-node). Credentials are read once.
  */
 export async function kubeClientFromKubeconfig(opts: {
   readonly kubeconfigPath: string;
   readonly context?: string;
   readonly maxSockets?: number;
 }): Promise<KubeconfigClient> {
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromFile(opts.kubeconfigPath);
-    if (opts.context !== undefined) kc.setCurrentContext(opts.context);
-  } catch (e) {
-    throw new ApplyError({
-      code: "API_ERROR",
-      message: `kubeconfig ${opts.kubeconfigPath}: ${e instanceof Error ? e.message : String(e)}`,
-      cause: e,
-    });
-  }
-  const cluster = kc.getCurrentCluster();
-  if (cluster === null || kc.getContextObject(kc.getCurrentContext()) === null) {
-    throw new ApplyError({
-      code: "API_ERROR",
-      message: `kubeconfig ${opts.kubeconfigPath}: context ${JSON.stringify(kc.getCurrentContext())} not found`,
-    });
-  }
-  const tls: RequestOptions = {};
-  await kc.applyToHTTPSOptions(tls);
-  const server = new URL(cluster.server);
+  const c = await loadKubeconfig(opts.kubeconfigPath, opts.context);
+  const server = new URL(c.server);
   const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 16 };
   const agent =
     server.protocol === "http:"
       ? new HttpAgent(common)
       : new HttpsAgent({
           ...common,
-          ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-          ...(tls.cert === undefined ? {} : { cert: tls.cert }),
-          ...(tls.key === undefined ? {} : { key: tls.key }),
-          ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
-          ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+          rejectUnauthorized: !c.insecureSkipTlsVerify,
+          ...(c.ca === undefined ? {} : { ca: c.ca }),
+          ...(c.cert === undefined ? {} : { cert: c.cert }),
+          ...(c.key === undefined ? {} : { key: c.key }),
+          ...(c.serverName === undefined ? {} : { servername: c.serverName }),
         });
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(tls.headers ?? {})) if (typeof v === "string") headers[k] = v;
-  const ns = kc.getContextObject(kc.getCurrentContext())?.namespace;
-  return { client: new KubeClient({ server, agent, headers }), namespace: ns, server: cluster.server };
+  return {
+    client: new KubeClient({ server, agent, headers: c.headers }),
+    namespace: c.namespace,
+    server: c.server,
+  };
 }
