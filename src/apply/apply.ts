@@ -42,7 +42,10 @@ export interface ApplyOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The result of an apply: the change set and each object's plan (desired, live, merged). */
+/**
+ * The result of an apply: the change set and each object's plan. {@link planAll} keeps the live and merged
+ * objects (for diffs); {@link applyAll} leaves them out to keep memory flat.
+ */
 export interface ApplyResult {
   readonly changeSet: ChangeSet;
   readonly objects: readonly ObjectPlan[];
@@ -79,6 +82,10 @@ function pendingKinds(objects: readonly Unstructured[]): Set<string> {
     if (typeof g === "string" && typeof k === "string") out.add(`${g}/${k}`);
   }
   return out;
+}
+
+function slim(p: ObjectPlan): ObjectPlan {
+  return { ...p, live: undefined, merged: undefined, takeOver: [] };
 }
 
 // Consecutive runs of plans of the same group/kind (the plans are in apply order).
@@ -139,8 +146,10 @@ async function runStages(
       // Kinds are written one after another in Flux's order; objects of one kind concurrently.
       for (const batch of byKind(staged)) {
         entries.push(...(await mapLimit(batch, concurrency, (plan) => commitObject(ctx, plan))));
-        plans.push(...batch);
+        // After a real apply only identities are needed (waits, inventories): drop the object bodies.
+        plans.push(...(dryRunOnly ? batch : batch.map(slim)));
       }
+      ctx.live.clear();
       if (stage.waitReady && !dryRunOnly) await waitStage(port, staged, ctx, o);
     }
   } catch (e) {

@@ -71,8 +71,8 @@ export class LiveCache {
     return this.port.get(m, namespace, name, signal === undefined ? {} : { signal });
   }
 
-  /** Forgets a listed object (after it was deleted or written), so later reads GET it. */
-  forget(m: ResourceMapping, namespace: string): void {
-    this.collections.delete(collectionKey(m, namespace));
+  /** Drops every snapshot (at the end of a stage: later stages read afresh). */
+  clear(): void {
+    this.collections.clear();
   }
 }

@@ -3,7 +3,7 @@
 // as multi-document YAML; `kind: List` objects are expanded.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { Composer, Parser } from "yaml";
 import { ApplyError } from "./errors.ts";
 import { assertObject, isRecord, type Unstructured } from "./object.ts";
 
@@ -16,27 +16,32 @@ function readFailed(path: string, detail: string, cause?: unknown): ApplyError {
   return new ApplyError({ code: "MANIFEST_READ_FAILED", message: `${path}: ${detail}`, cause });
 }
 
-/** Parses multi-document YAML text into objects (empty documents dropped, `List` items expanded). */
+/**
+ * Parses multi-document YAML text into objects (empty documents dropped, `List` items expanded). Documents are
+ * composed one at a time, so only one document's syntax tree is alive at once.
+ */
 export function parseManifests(text: string, source: string): Unstructured[] {
   const out: Unstructured[] = [];
-  parseAllDocuments(text, { uniqueKeys: false }).forEach((doc, i) => {
+  const composer = new Composer({ uniqueKeys: false });
+  let i = 0;
+  for (const doc of composer.compose(new Parser().parse(text), true)) {
+    i++;
     if (doc.errors.length > 0)
-      throw readFailed(source, `document ${i + 1}: ${doc.errors[0]?.message ?? "invalid YAML"}`);
+      throw readFailed(source, `document ${i}: ${doc.errors[0]?.message ?? "invalid YAML"}`);
     const value: unknown = doc.toJS();
-    if (value === null || value === undefined) return;
+    if (value === null || value === undefined) continue;
     if (
       isRecord(value) &&
       typeof value["kind"] === "string" &&
       value["kind"].endsWith("List") &&
       Array.isArray(value["items"])
     ) {
-      value["items"].forEach((item: unknown, j) =>
-        out.push(assertObject(item, `${source}: document ${i + 1} item ${j + 1}`)),
-      );
-      return;
+      const where = `${source}: document ${i}`;
+      value["items"].forEach((item: unknown, j) => out.push(assertObject(item, `${where} item ${j + 1}`)));
+      continue;
     }
-    out.push(assertObject(value, `${source}: document ${i + 1}`));
-  });
+    out.push(assertObject(value, `${source}: document ${i}`));
+  }
   return out;
 }
 
