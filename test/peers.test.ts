@@ -14,15 +14,10 @@ import {
 
 suite("peer programs", () => {
   test("pins name the peers the tests and benchmarks rely on", () => {
-    assert.deepEqual([...peerNames()].sort(), [
-      "cosign",
-      "crane",
-      "etcd",
-      "flux",
-      "kube-apiserver",
-      "kustomize",
-      "oras",
-    ]);
+    const names = new Set(peerNames());
+    for (const required of ["kube-apiserver", "etcd", "kustomize", "cosign", "flux", "oras", "crane"]) {
+      assert.ok(names.has(required), `scripts/peers/pins.json has no pin for ${required}`);
+    }
   });
 
   for (const name of peerNames()) {
