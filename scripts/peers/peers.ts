@@ -11,7 +11,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { chmod, cp, mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 
@@ -304,7 +304,9 @@ async function withLock<T>(name: string, log: Log, fn: () => Promise<T>): Promis
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const owner = Number((await readFile(join(lock, "pid"), "utf8").catch(() => "")).trim());
-      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
+      const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
+      // A dead owner, or an owner that died between creating the lock and writing its pid.
+      if ((Number.isInteger(owner) && owner > 0 && !alive(owner)) || (owner === 0 && age > 30_000)) {
         await rm(lock, { recursive: true, force: true });
         continue;
       }
