@@ -9,9 +9,14 @@ import {
   APPLYSET_NAMESPACES_ANNOTATION,
   APPLYSET_PART_OF_LABEL,
   ApplyError,
+  applyAll,
   applySet,
   applySetId,
+  fluxInventoryEntry,
   kubeClientFromKubeconfig,
+  parseFluxInventoryEntry,
+  pruneObjects,
+  staleRefs,
   type ApplySetParent,
   type KubeClient,
   type Unstructured,
@@ -175,4 +180,51 @@ suite("ApplySet prune against the real kube-apiserver", () => {
       code: "INVENTORY_ERROR",
     });
   });
+
+  test(
+    "Flux-style prune: stale inventory entries carrying both owner labels are deleted",
+    { timeout: 60_000 },
+    async () => {
+      const owner = {
+        "kustomize.toolkit.fluxcd.io/name": "app",
+        "kustomize.toolkit.fluxcd.io/namespace": NS,
+      };
+      const first = await applyAll(kube, [cm("flux-a"), cm("flux-b"), cm("flux-c")], {
+        labels: owner,
+        fieldManager: "kustomize-controller",
+      });
+      const inventory = first.objects.map((p) => fluxInventoryEntry(p.ref));
+      // Someone re-labels flux-c: Flux no longer owns it.
+      const res = await kube.send({
+        method: "PATCH",
+        path: `/api/v1/namespaces/${NS}/configmaps/flux-c`,
+        body: JSON.stringify({ metadata: { labels: { "kustomize.toolkit.fluxcd.io/name": "other" } } }),
+        contentType: "application/merge-patch+json",
+      });
+      assert.equal(res.status, 200);
+      const second = await applyAll(kube, [cm("flux-a")], {
+        labels: owner,
+        fieldManager: "kustomize-controller",
+      });
+      const stale = staleRefs(
+        inventory.map((e) => ({ ref: parseFluxInventoryEntry(e) })),
+        second.objects.map((p) => p.ref),
+      );
+      const m = await kube.mapping({ group: "", version: "v1", kind: "ConfigMap" });
+      const pruned = await pruneObjects(
+        kube,
+        stale.map((s) => ({ ref: s.ref, mapping: m })),
+        { ownerLabels: owner },
+      );
+      assert.deepEqual(
+        pruned.entries.map((e) => [e.subject, e.action, e.reason]),
+        [
+          [`ConfigMap/${NS}/flux-c`, "skipped", "owner labels changed"],
+          [`ConfigMap/${NS}/flux-b`, "deleted", undefined],
+        ],
+      );
+      assert.equal(await exists("ConfigMap", "flux-b"), false);
+      assert.equal(await exists("ConfigMap", "flux-c"), true);
+    },
+  );
 });

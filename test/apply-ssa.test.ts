@@ -247,4 +247,42 @@ suite("apply against the real kube-apiserver", () => {
       return true;
     });
   });
+
+  test(
+    "diff planning: a custom resource whose CRD is new is reported created, unvalidated",
+    { timeout: 60_000 },
+    async () => {
+      const group = "plan.ocisync.io";
+      const newCrd = {
+        ...crd,
+        metadata: { name: `things.${group}` },
+        spec: {
+          ...crd.spec,
+          group,
+          names: { plural: "things", singular: "thing", kind: "Thing", listKind: "ThingList" },
+        },
+      };
+      const thing = {
+        apiVersion: `${group}/v1`,
+        kind: "Thing",
+        metadata: { name: "t", namespace: NS },
+        spec: { size: 1 },
+      };
+      const plan = await planAll(kube, [thing, newCrd], opts);
+      assert.deepEqual(
+        plan.objects.map((p) => [p.ref.kind, p.action, p.reason]),
+        [
+          ["CustomResourceDefinition", "created", undefined],
+          ["Thing", "created", "its CRD is created by this apply"],
+        ],
+      );
+      // Nothing was written.
+      const crdMapping = await kube.mapping({
+        group: "apiextensions.k8s.io",
+        version: "v1",
+        kind: "CustomResourceDefinition",
+      });
+      assert.equal(await kube.get(crdMapping, "", `things.${group}`), undefined);
+    },
+  );
 });
