@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
+import { SYSTEM_CLOCK, type Clock } from "../../core/index.ts";
 import { ApplyError } from "../errors.ts";
 import { formatApiVersion, isRecord, type Gvk, type Unstructured } from "../object.ts";
 import { Discovery } from "./discovery.ts";
@@ -33,22 +34,57 @@ function asObject(res: ApiResponse, what: string): Unstructured {
   return res.body;
 }
 
-/** A {@link KubePort} over HTTPS with one keep-alive agent; counts the requests it sends. */
+/** Attempts per request when the API server is overloaded (429, 503, 504) or unreachable. */
+export const MAX_ATTEMPTS = 4;
+const RETRY_STATUS = new Set([429, 503, 504]);
+const MAX_RETRY_AFTER_MS = 10_000;
+
+function backoffMs(attempt: number): number {
+  return 200 * 2 ** (attempt - 1) * (0.5 + Math.random());
+}
+
+/**
+ * A {@link KubePort} over HTTPS with one keep-alive agent; retries overload answers (429/503/504, honouring
+ * `Retry-After`) and network errors with jittered backoff; counts the requests it sends.
+ */
 export class KubeClient implements KubePort {
   private readonly target: ApiTarget;
   private readonly discovery: Discovery;
+  private readonly clock: Clock;
   /** Requests sent so far (benchmarks report it). */
   requests = 0;
 
-  constructor(target: ApiTarget) {
+  constructor(target: ApiTarget, clock: Clock = SYSTEM_CLOCK) {
     this.target = target;
+    this.clock = clock;
     this.discovery = new Discovery((req) => this.send(req));
   }
 
   /** Sends one request (exposed for tests and tools that need a call the port lacks). */
-  send(req: ApiRequest): Promise<ApiResponse> {
-    this.requests++;
-    return sendApiRequest(this.target, req);
+  async send(req: ApiRequest): Promise<ApiResponse> {
+    for (let attempt = 1; ; attempt++) {
+      this.requests++;
+      let res: ApiResponse;
+      try {
+        res = await sendApiRequest(this.target, req);
+      } catch (e) {
+        // Every call apply makes is idempotent (reads, server-side apply, delete), so retrying is safe.
+        if (
+          !(e instanceof ApplyError && e.retryable) ||
+          attempt >= MAX_ATTEMPTS ||
+          req.signal?.aborted === true
+        )
+          throw e;
+        await this.clock.sleep(backoffMs(attempt), req.signal);
+        continue;
+      }
+      if (!RETRY_STATUS.has(res.status) || attempt >= MAX_ATTEMPTS) return res;
+      const wait =
+        res.retryAfterSeconds === undefined
+          ? backoffMs(attempt)
+          : Math.min(res.retryAfterSeconds * 1000, MAX_RETRY_AFTER_MS);
+      await this.clock.sleep(wait, req.signal);
+    }
   }
 
   /** Closes idle connections. */

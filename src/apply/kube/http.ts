@@ -27,6 +27,8 @@ export interface ApiRequest {
 export interface ApiResponse {
   readonly status: number;
   readonly body: unknown;
+  /** `Retry-After` in seconds, when the server sent one (429, 503). */
+  readonly retryAfterSeconds?: number;
 }
 
 /** Largest response body read (a LIST page of big objects stays well below). */
@@ -68,7 +70,14 @@ export function sendApiRequest(target: ApiTarget, req: ApiRequest): Promise<ApiR
         } catch {
           body = { message: text.slice(0, 1024) };
         }
-        resolve({ status: res.statusCode ?? 0, body });
+        const retryAfter = Number(res.headers["retry-after"]);
+        resolve({
+          status: res.statusCode ?? 0,
+          body,
+          ...(Number.isFinite(retryAfter) && res.headers["retry-after"] !== undefined
+            ? { retryAfterSeconds: retryAfter }
+            : {}),
+        });
       });
     });
     r.on("error", (e) => {
