@@ -285,4 +285,40 @@ suite("apply against the real kube-apiserver", () => {
       assert.equal(await kube.get(crdMapping, "", `things.${group}`), undefined);
     },
   );
+
+  test(
+    "a CRD whose names are refused fails its stage early (STAGE_NOT_READY), and nothing later is applied",
+    { timeout: 60_000 },
+    async () => {
+      // Same group and kind as the Gadget CRD applied above: the API server refuses the names.
+      const clash = {
+        ...crd,
+        metadata: { name: `gizmos.${GROUP}` },
+        spec: {
+          ...crd.spec,
+          names: { plural: "gizmos", singular: "gizmo", kind: "Gadget", listKind: "GadgetList" },
+        },
+      };
+      const later = {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "after-clash", namespace: NS },
+        data: { a: "b" },
+      };
+      await assert.rejects(applyAll(kube, [clash, later], opts), (e: unknown) => {
+        assert.ok(e instanceof ApplyError);
+        assert.equal(e.code, "STAGE_NOT_READY");
+        assert.equal(
+          e.message,
+          `failed early due to stalled resources: [CustomResourceDefinition/gizmos.${GROUP} status: 'Failed']`,
+        );
+        assert.deepEqual(
+          e.changeSet?.entries.map((x) => `${x.subject} ${x.action}`),
+          [`CustomResourceDefinition/gizmos.${GROUP} created`],
+        );
+        return true;
+      });
+      assert.equal(await live(later), undefined);
+    },
+  );
 });
