@@ -315,6 +315,28 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
   );
   // --- end apply ---
 
+  // --- sync ---
+  program
+    .command("sync")
+    .description("resolve, verify, pull, build and apply (or render) every Flux Kustomization of the manifests")
+    .option("-f, --file <path>", "Flux OCIRepository/Kustomization manifests (and their Secrets); repeatable", collect, [])
+    .option("--render-to <dir>", "write the manifests to DIR/<namespace>/<name>.yaml instead of applying them")
+    .option("--kubeconfig <file>", "kubeconfig (default $KUBECONFIG, else ~/.kube/config)")
+    .option("--context <name>", "kubeconfig context (default: the current one)")
+    .option("-n, --namespace <ns>", "namespace of manifests that name none", "flux-system")
+    .option("--mirror <url=target>", "serve oci://REGISTRY/REPO from TARGET (e.g. oci-layout://DIR); repeatable", collect, [])
+    .option("--kustomize <path>", "the kustomize program (default $OCISYNC_KUSTOMIZE, else kustomize on PATH)")
+    .option("--field-manager <name>", "server-side apply field manager", "ocisync")
+    .option("--trusted-root <file>", "Sigstore trusted_root.json for keyless verification (default: the shipped public-good root)")
+    .action(
+      action((cmd) => async (ctx) => {
+        const o = cmd.opts<{ file: string[]; renderTo?: string; kubeconfig?: string; context?: string; namespace?: string; mirror: string[]; kustomize?: string; fieldManager?: string; trustedRoot?: string }>();
+        const { runSyncCommand } = await import("./commands/sync.ts");
+        return runSyncCommand(o, ctx);
+      }),
+    );
+  // --- end sync ---
+
   return { program, result: () => code };
 }
 
