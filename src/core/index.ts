@@ -21,3 +21,17 @@ export type { Clock, LogFields, Logger } from "./ports.ts";
 export { formatDuration, parseGoDuration } from "./duration.ts";
 export { compact, fieldValidators, isRecord } from "./validate.ts";
 export type { Fail } from "./validate.ts";
+export {
+  formatApiVersion,
+  getPath,
+  gvkOf,
+  metadataOf,
+  nameOf,
+  namespaceOf,
+  parseApiVersion,
+  refOf,
+  stringAt,
+  stringMapOf,
+  subjectOf,
+} from "./unstructured.ts";
+export type { Gvk, ObjectRef, Unstructured } from "./unstructured.ts";
