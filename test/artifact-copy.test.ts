@@ -2,6 +2,7 @@
 // `copy` with signatures and referrers: registry → OCI layout → another registry repository, and
 // registry → registry on the same host (blob mounts), against the real docker-registry (issue 5).
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { main, type CliIo } from "../src/cli/index.ts";
 import { digestHex, type Descriptor } from "../src/core/index.ts";
 import { OciClient, parseTarget, type Repository } from "../src/oci/index.ts";
 import { artifactBytes, type ArtifactFixture } from "../src/testing/index.ts";
+import { PEER_BUILD_TIMEOUT_MS, peerPath } from "./support/peers.ts";
 import { startRegistry, type TestRegistry } from "./support/registry.ts";
 
 let reg: TestRegistry;
@@ -95,5 +97,41 @@ describe("copy (real registry and OCI layouts)", () => {
     assert.equal(j.signatureTags.length, 1);
     assert.equal(j.referrers.length, 1);
     assert.equal((await open(`oci://${reg.host}/mount/dst`).resolve("1.0.0")).digest, subject.digest);
+  });
+
+  test("real cosign signatures (bundle referrer and legacy .sig) survive registry → layout → registry; cosign verifies the copy", { timeout: PEER_BUILD_TIMEOUT_MS }, async () => {
+    const cosign = await peerPath("cosign");
+    const home = join(work, "cosign-home");
+    await mkdir(home, { recursive: true });
+    const env = { ...process.env, HOME: home, COSIGN_PASSWORD: "copy test", SIGSTORE_NO_CACHE: "1" };
+    const run = (args: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        execFile(cosign, args, { env, cwd: home }, (err, stdout, stderr) => {
+          if (err) reject(new Error(`cosign ${args[0] ?? ""}: ${stderr}`, { cause: err }));
+          else resolve(stdout);
+        });
+      });
+    await run(["generate-key-pair", "--output-key-prefix", join(home, "cosign")]);
+    const src = open(`oci://${reg.host}/cosigned/src`);
+    const tree = join(work, "cosigned-tree");
+    await mkdir(tree, { recursive: true });
+    await writeFile(join(tree, "app.yaml"), "kind: ConfigMap\n");
+    const pushed = await pushArtifact(src, tree, "1.0.0", { reproducible: true });
+    const subject = `${reg.host}/cosigned/src@${pushed.digest}`;
+    const signArgs = ["sign", "--key", join(home, "cosign.key"), "--tlog-upload=false", "--use-signing-config=false", "--allow-http-registry", "-y"];
+    await run([...signArgs, subject]);
+    await run([...signArgs, "--new-bundle-format=false", subject]);
+
+    const layout = open(`oci-layout://${join(work, "cosigned-layout")}`);
+    const toLayout = await copyArtifact(src, "1.0.0", layout, "1.0.0");
+    assert.deepEqual(toLayout.signatureTags, [`sha256-${digestHex(pushed.digest)}.sig`]);
+    assert.equal(toLayout.referrers.length, 1, "the bundle referrer");
+    const dst = open(`oci://${reg.host}/cosigned/dst`);
+    await copyArtifact(layout, "1.0.0", dst, "1.0.0");
+
+    const verifyArgs = ["verify", "--key", join(home, "cosign.pub"), "--insecure-ignore-tlog", "--allow-http-registry"];
+    const copied = `${reg.host}/cosigned/dst@${pushed.digest}`;
+    assert.match(await run([...verifyArgs, copied]), new RegExp(pushed.digest));
+    assert.match(await run([...verifyArgs, "--new-bundle-format=false", copied]), new RegExp(pushed.digest));
   });
 });
