@@ -174,6 +174,24 @@ describe("CLI push/pull/tag/list (real registry)", () => {
     assert.equal(semver.out, `ARTIFACT              \tDIGEST                                                                 \tSOURCE\tREVISION\n${reg.host}/cli/app:1.3.0\t${pj.digest}\tgit@x \tmain@sha1:1\n`.replace("ARTIFACT              ", "ARTIFACT".padEnd(`${reg.host}/cli/app:1.3.0`.length)));
   });
 
+  test("push to and pull from an OCI image layout (oci-layout://)", async () => {
+    const src = await writeTree(fresh("src"), FILES, { "run.sh": 0o755 });
+    const layout = `oci-layout://${fresh("layout")}`;
+    const push = await cli("-o", "json", "push", src, `${layout}:1.0.0`, "--reproducible");
+    assert.equal(push.code, 0, push.err);
+    const digest = (JSON.parse(push.out) as { digest: string }).digest;
+    const out = fresh("out");
+    const pull = await cli("-o", "json", "pull", `${layout}@${digest}`, "--output-dir", out);
+    assert.equal(pull.code, 0, pull.err);
+    assert.equal((JSON.parse(pull.out) as { revision: string }).revision, digest);
+    assert.equal(await readFile(join(out, "run.sh"), "utf8"), FILES["run.sh"]);
+    const list = await cli("-o", "json", "list", layout);
+    assert.deepEqual(
+      (JSON.parse(list.out) as { tag: string; digest: string }[]).map((i) => [i.tag, i.digest]),
+      [["1.0.0", digest]],
+    );
+  });
+
   test("pull caps are flags: --max-extracted-size, --max-entries", async () => {
     const src = await writeTree(fresh("src"), { "a.yaml": "x".repeat(100), "b.yaml": "y" });
     const url = `oci://${reg.host}/cli/caps:1`;
