@@ -212,6 +212,16 @@ describe("Flux build behaviour (real kustomize)", () => {
     );
   });
 
+  test("a patch file outside the kustomization's directory but inside the root builds, as in Flux", async () => {
+    const root = await dir({
+      "common/patch.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata: {patched: \"yes\"}\n",
+      "app/cm.yaml": cm("app"),
+      "app/kustomization.yaml": "resources: [cm.yaml]\npatches:\n- path: ../common/patch.yaml\n",
+    });
+    const r = await build(root, { spec: { path: "app" } });
+    assert.deepEqual((r.objects[0]?.data as Record<string, string> | undefined)?.patched, "yes");
+  });
+
   test("a kustomization the build does not reach is not checked", async () => {
     const root = await dir({
       "app/cm.yaml": cm("app"),

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The real `kustomize` program as a child process (DESIGN.md §4): `kustomize build DIR`, plugins off (its
-// default), load restrictor at its default. Output is capped, the run has a timeout and honours an AbortSignal,
+// The real `kustomize` program as a child process (DESIGN.md §4): `kustomize build --load-restrictor
+// LoadRestrictionsNone DIR`, as Flux builds (files outside a kustomization's own directory but inside the artifact
+// may be loaded; confine.ts has already checked that every local path stays inside the working copy), plugins off
+// (its default). Output is capped, the run has a timeout and honours an AbortSignal,
 // and a failure carries kustomize's own stderr.
 import { spawn } from "node:child_process";
 import { BuildError } from "./errors.ts";
@@ -48,7 +50,7 @@ export function runKustomize(
   const maxOut = opts.maxOutputBytes ?? KUSTOMIZE_DEFAULTS.maxOutputBytes;
   opts.signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const child = spawn(program, ["build", dir], {
+    const child = spawn(program, ["build", "--load-restrictor", "LoadRestrictionsNone", dir], {
       cwd: workDir,
       env: { ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],
