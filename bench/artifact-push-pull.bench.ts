@@ -33,13 +33,29 @@ async function compiledCli(): Promise<string> {
   await rm(snap, { recursive: true, force: true });
   const tsc = join(root, "node_modules", ".bin", "tsc");
   try {
-    execFileSync(tsc, ["-p", join(root, "tsconfig.build.json"), "--outDir", join(snap, "dist"), "--declaration", "false", "--sourceMap", "false"], { stdio: "ignore" });
+    execFileSync(
+      tsc,
+      [
+        "-p",
+        join(root, "tsconfig.build.json"),
+        "--outDir",
+        join(snap, "dist"),
+        "--declaration",
+        "false",
+        "--sourceMap",
+        "false",
+      ],
+      { stdio: "ignore" },
+    );
   } catch {
     // tsc exits non-zero on type errors elsewhere in the tree but still emits.
   }
   await writeFile(join(snap, "package.json"), '{"type":"module"}\n');
   const runner = join(snap, "ocisync.js");
-  await writeFile(runner, 'import { main } from "./dist/cli/main.js";\nprocess.exitCode = await main(process.argv.slice(2));\n');
+  await writeFile(
+    runner,
+    'import { main } from "./dist/cli/main.js";\nprocess.exitCode = await main(process.argv.slice(2));\n',
+  );
   return runner;
 }
 const bin = await compiledCli();
@@ -77,26 +93,88 @@ const env = { ...process.env, HOME: work, DOCKER_CONFIG: work };
 try {
   const node = process.execPath;
   const pushSets = async (label: string, src: string, n: number, withOras = true): Promise<Samples[]> => [
-    await measure(`ocisync push ${label}`, ...sh(`exec ${node} ${bin} --plain-http push ${src} oci://${reg.host}/bench/ocisync-$$:1 --source s --revision r`), n, env),
-    await measure(`ocisync push --gzip zlib`, ...sh(`exec ${node} ${bin} --plain-http push ${src} oci://${reg.host}/bench/zlib-$$:1 --source s --revision r --gzip zlib`), n, env),
-    await measure(`flux push artifact ${label}`, ...sh(`exec ${flux} push artifact oci://${reg.host}/bench/flux-$$:1 --path ${src} --source s --revision r --insecure-registry`), n, env),
-    ...(withOras ? [await measure(`oras push ${label}`, ...sh(`cd ${src}/.. && exec ${oras} push --plain-http ${reg.host}/bench/oras-$$:1 src`), n, env)] : []),
+    await measure(
+      `ocisync push ${label}`,
+      ...sh(
+        `exec ${node} ${bin} --plain-http push ${src} oci://${reg.host}/bench/ocisync-$$:1 --source s --revision r`,
+      ),
+      n,
+      env,
+    ),
+    await measure(
+      `ocisync push --gzip zlib`,
+      ...sh(
+        `exec ${node} ${bin} --plain-http push ${src} oci://${reg.host}/bench/zlib-$$:1 --source s --revision r --gzip zlib`,
+      ),
+      n,
+      env,
+    ),
+    await measure(
+      `flux push artifact ${label}`,
+      ...sh(
+        `exec ${flux} push artifact oci://${reg.host}/bench/flux-$$:1 --path ${src} --source s --revision r --insecure-registry`,
+      ),
+      n,
+      env,
+    ),
+    ...(withOras
+      ? [
+          await measure(
+            `oras push ${label}`,
+            ...sh(`cd ${src}/.. && exec ${oras} push --plain-http ${reg.host}/bench/oras-$$:1 src`),
+            n,
+            env,
+          ),
+        ]
+      : []),
   ];
   const pullSets = async (label: string, n: number, withOras = true): Promise<Samples[]> => {
     const out = join(work, "out");
     const fresh = `rm -rf ${out} && mkdir ${out} &&`;
     return [
-      await measure(`ocisync pull ${label}`, ...sh(`${fresh} exec ${node} ${bin} --plain-http pull oci://${reg.host}/bench/src:1 --output-dir ${out} --max-extracted-size 2Gi`), n, env),
-      await measure(`flux pull artifact ${label}`, ...sh(`${fresh} exec ${flux} pull artifact oci://${reg.host}/bench/src:1 --output ${out}`), n, env),
-      ...(withOras ? [await measure(`oras pull ${label}`, ...sh(`${fresh} exec ${oras} pull --plain-http ${reg.host}/bench/oras-src:1 -o ${out}`), n, env)] : []),
+      await measure(
+        `ocisync pull ${label}`,
+        ...sh(
+          `${fresh} exec ${node} ${bin} --plain-http pull oci://${reg.host}/bench/src:1 --output-dir ${out} --max-extracted-size 2Gi`,
+        ),
+        n,
+        env,
+      ),
+      await measure(
+        `flux pull artifact ${label}`,
+        ...sh(`${fresh} exec ${flux} pull artifact oci://${reg.host}/bench/src:1 --output ${out}`),
+        n,
+        env,
+      ),
+      ...(withOras
+        ? [
+            await measure(
+              `oras pull ${label}`,
+              ...sh(`${fresh} exec ${oras} pull --plain-http ${reg.host}/bench/oras-src:1 -o ${out}`),
+              n,
+              env,
+            ),
+          ]
+        : []),
     ];
   };
   const prepare = async (mb: number, files: number): Promise<string> => {
     const src = join(work, `tree-${mb}`, "src");
     await rm(join(work, `tree-${mb}`), { recursive: true, force: true });
     await makeTree(src, mb, files);
-    await measure("seed ocisync artifact", node, [bin, "--plain-http", "push", src, `oci://${reg.host}/bench/src:1`], 0, env);
-    await measure("seed oras artifact", ...sh(`cd ${src}/.. && exec ${oras} push --plain-http ${reg.host}/bench/oras-src:1 src`), 0, env);
+    await measure(
+      "seed ocisync artifact",
+      node,
+      [bin, "--plain-http", "push", src, `oci://${reg.host}/bench/src:1`],
+      0,
+      env,
+    );
+    await measure(
+      "seed oras artifact",
+      ...sh(`cd ${src}/.. && exec ${oras} push --plain-http ${reg.host}/bench/oras-src:1 src`),
+      0,
+      env,
+    );
     return src;
   };
 
@@ -130,7 +208,9 @@ try {
       if (a === undefined || b === undefined) continue;
       const ra = median(a.maxRssKb) / 1024;
       const rb = median(b.maxRssKb) / 1024;
-      console.log(`${label.padEnd(26)} ${`${mb} MiB: ${ra.toFixed(1)} MiB`.padStart(20)} ${`${bigMb} MiB: ${rb.toFixed(1)} MiB`.padStart(22)}  growth x${(rb / ra).toFixed(2)}`);
+      console.log(
+        `${label.padEnd(26)} ${`${mb} MiB: ${ra.toFixed(1)} MiB`.padStart(20)} ${`${bigMb} MiB: ${rb.toFixed(1)} MiB`.padStart(22)}  growth x${(rb / ra).toFixed(2)}`,
+      );
     }
   }
 } finally {

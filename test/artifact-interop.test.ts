@@ -36,11 +36,13 @@ after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const open = (name: string): Repository => new OciClient({ plainHttp: true }).repository(parseTarget(`oci://${reg.host}/${name}`));
+const open = (name: string): Repository =>
+  new OciClient({ plainHttp: true }).repository(parseTarget(`oci://${reg.host}/${name}`));
 let n = 0;
 const fresh = (p: string) => join(work, `${p}-${n++}`);
 const env = () => ({ ...process.env, HOME: work, DOCKER_CONFIG: work });
-const run = async (bin: string, args: string[], cwd = work) => (await exec(bin, args, { cwd, env: env(), maxBuffer: 64 << 20 })).stdout;
+const run = async (bin: string, args: string[], cwd = work) =>
+  (await exec(bin, args, { cwd, env: env(), maxBuffer: 64 << 20 })).stdout;
 
 /** A tree with what Flux cares about: nested dirs, an executable, a long and a non-ASCII name, a symlink, ignored files. */
 async function sourceTree(): Promise<string> {
@@ -74,7 +76,10 @@ async function snapshot(root: string, rel = ""): Promise<Record<string, string>>
       Object.assign(out, await snapshot(root, p));
     } else {
       const mode = ((await lstat(join(root, p))).mode & 0o777).toString(8);
-      out[p] = `${e.isSymbolicLink() ? "symlink" : mode} ${createHash("sha256").update(await readFile(join(root, p))).digest("hex").slice(0, 12)}`;
+      out[p] = `${e.isSymbolicLink() ? "symlink" : mode} ${createHash("sha256")
+        .update(await readFile(join(root, p)))
+        .digest("hex")
+        .slice(0, 12)}`;
     }
   }
   return out;
@@ -90,7 +95,18 @@ describe("interop with flux, oras and crane", () => {
   test("flux push artifact → ocisync pull: identical file tree", async () => {
     const src = await sourceTree();
     const url = `oci://${reg.host}/from-flux/app:1.0.0`;
-    await run(flux, ["push", "artifact", url, "--path", src, "--source", "https://github.com/acme/app", "--revision", "main@sha1:0123", "--insecure-registry"]);
+    await run(flux, [
+      "push",
+      "artifact",
+      url,
+      "--path",
+      src,
+      "--source",
+      "https://github.com/acme/app",
+      "--revision",
+      "main@sha1:0123",
+      "--insecure-registry",
+    ]);
     const out = fresh("ocisync-pull");
     const r = await pullArtifact(open("from-flux/app"), { tag: "1.0.0" }, out);
     assert.equal(r.source, "https://github.com/acme/app");
@@ -99,22 +115,37 @@ describe("interop with flux, oras and crane", () => {
     const fluxOut = fresh("flux-pull");
     await mkdir(fluxOut);
     await run(flux, ["pull", "artifact", url, "--output", fluxOut]);
-    assert.deepEqual(await snapshot(out), await snapshot(fluxOut), "ocisync pull and flux pull give the same tree");
+    assert.deepEqual(
+      await snapshot(out),
+      await snapshot(fluxOut),
+      "ocisync pull and flux pull give the same tree",
+    );
   });
 
   test("ocisync push → flux pull artifact, oras, crane manifest", async () => {
     const src = await sourceTree();
     const repo = open("from-ocisync/app");
-    const pushed = await pushArtifact(repo, src, "2.0.0", { source: "https://github.com/acme/app", revision: "v2@sha1:abcd", annotations: { "org.opencontainers.image.description": "demo" } });
+    const pushed = await pushArtifact(repo, src, "2.0.0", {
+      source: "https://github.com/acme/app",
+      revision: "v2@sha1:abcd",
+      annotations: { "org.opencontainers.image.description": "demo" },
+    });
     const ref = `${reg.host}/from-ocisync/app:2.0.0`;
 
     const fluxOut = fresh("flux-pull");
     await mkdir(fluxOut);
-    const fluxLog = await exec(flux, ["pull", "artifact", `oci://${ref}`, "--output", fluxOut], { env: env() });
+    const fluxLog = await exec(flux, ["pull", "artifact", `oci://${ref}`, "--output", fluxOut], {
+      env: env(),
+    });
     assert.match(fluxLog.stderr, /revision v2@sha1:abcd/);
     assert.deepEqual(await snapshot(fluxOut), await expectedTree(src));
 
-    const manifest = JSON.parse(await run(crane, ["manifest", ref, "--insecure"])) as { mediaType: string; config: Descriptor; layers: Descriptor[]; annotations: Record<string, string> };
+    const manifest = JSON.parse(await run(crane, ["manifest", ref, "--insecure"])) as {
+      mediaType: string;
+      config: Descriptor;
+      layers: Descriptor[];
+      annotations: Record<string, string>;
+    };
     assert.equal(manifest.mediaType, "application/vnd.oci.image.manifest.v1+json");
     assert.equal(manifest.config.mediaType, "application/vnd.cncf.flux.config.v1+json");
     assert.deepEqual(
@@ -124,7 +155,10 @@ describe("interop with flux, oras and crane", () => {
     assert.equal(manifest.annotations["org.opencontainers.image.source"], "https://github.com/acme/app");
     assert.equal(manifest.annotations["org.opencontainers.image.revision"], "v2@sha1:abcd");
     assert.equal(manifest.annotations["org.opencontainers.image.description"], "demo");
-    assert.match(manifest.annotations["org.opencontainers.image.created"] ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.match(
+      manifest.annotations["org.opencontainers.image.created"] ?? "",
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+    );
     assert.equal(await run(crane, ["digest", ref, "--insecure"]), `${pushed.digest}\n`);
 
     // oras pull only writes layers that carry org.opencontainers.image.title, which Flux layers never do:
@@ -134,24 +168,50 @@ describe("interop with flux, oras and crane", () => {
     await run(oras, ["pull", "--plain-http", ref, "-o", orasDir]);
     assert.deepEqual(await readdir(orasDir), []);
     const tgz = join(orasDir, "layer.tgz");
-    await run(oras, ["blob", "fetch", "--plain-http", `${reg.host}/from-ocisync/app@${pushed.layer.digest}`, "--output", tgz]);
+    await run(oras, [
+      "blob",
+      "fetch",
+      "--plain-http",
+      `${reg.host}/from-ocisync/app@${pushed.layer.digest}`,
+      "--output",
+      tgz,
+    ]);
     const orasTree = fresh("oras-tree");
     await mkdir(orasTree);
     await exec("tar", ["-xzf", tgz, "-C", orasTree]);
     assert.deepEqual(await snapshot(orasTree), await expectedTree(src));
-    const orasManifest = JSON.parse(await run(oras, ["manifest", "fetch", "--plain-http", ref])) as { layers: Descriptor[] };
+    const orasManifest = JSON.parse(await run(oras, ["manifest", "fetch", "--plain-http", ref])) as {
+      layers: Descriptor[];
+    };
     assert.equal(orasManifest.layers[0]?.digest, pushed.layer.digest);
   });
 
   test("--reproducible next to flux --reproducible: the same manifest digest, byte for byte", async () => {
     const src = await sourceTree();
-    const meta = { source: "https://github.com/acme/app", revision: "main@sha1:0123", annotations: { "org.opencontainers.image.description": "a <b> & c" } };
-    const args = ["--source", meta.source, "--revision", meta.revision, "-a", "org.opencontainers.image.description=a <b> & c", "--reproducible", "--insecure-registry"];
+    const meta = {
+      source: "https://github.com/acme/app",
+      revision: "main@sha1:0123",
+      annotations: { "org.opencontainers.image.description": "a <b> & c" },
+    };
+    const args = [
+      "--source",
+      meta.source,
+      "--revision",
+      meta.revision,
+      "-a",
+      "org.opencontainers.image.description=a <b> & c",
+      "--reproducible",
+      "--insecure-registry",
+    ];
     await run(flux, ["push", "artifact", `oci://${reg.host}/repro/flux:1`, "--path", src, ...args]);
     await run(flux, ["push", "artifact", `oci://${reg.host}/repro/flux:2`, "--path", src, ...args]);
     const fluxRepo = open("repro/flux");
     const f1 = await fluxRepo.fetchManifest("1");
-    assert.equal((await fluxRepo.resolve("2")).digest, f1.descriptor.digest, "flux --reproducible is reproducible");
+    assert.equal(
+      (await fluxRepo.resolve("2")).digest,
+      f1.descriptor.digest,
+      "flux --reproducible is reproducible",
+    );
     const ours1 = await pushArtifact(open("repro/ours"), src, "1", { ...meta, reproducible: true });
     const ours2 = await pushArtifact(open("repro/ours"), src, "2", { ...meta, reproducible: true });
     assert.equal(ours1.digest, ours2.digest, "ocisync --reproducible is reproducible");
@@ -162,7 +222,11 @@ describe("interop with flux, oras and crane", () => {
     assert.deepEqual(ours1.layer, fm.layers[0]);
 
     // With --gzip zlib only the deflate stream differs: same tar inside, same gzip header.
-    const fast = await pushArtifact(open("repro/zlib"), src, "1", { ...meta, reproducible: true, gzip: "zlib" });
+    const fast = await pushArtifact(open("repro/zlib"), src, "1", {
+      ...meta,
+      reproducible: true,
+      gzip: "zlib",
+    });
     assert.notEqual(fast.layer.digest, ours1.layer.digest);
     const fluxLayer = Buffer.from(await fluxRepo.fetchBlobBytes(fm.layers[0] as Descriptor, 16 << 20));
     const zlibLayer = Buffer.from(await open("repro/zlib").fetchBlobBytes(fast.layer, 16 << 20));

@@ -30,7 +30,11 @@ after(async () => {
 });
 
 function repoOn(name: string, limits = DEFAULT_LIMITS): Repository {
-  const client = new OciClient({ plainHttp: true, limits, credentials: { get: (r) => Promise.resolve(r === reg.host ? cred : undefined) } });
+  const client = new OciClient({
+    plainHttp: true,
+    limits,
+    credentials: { get: (r) => Promise.resolve(r === reg.host ? cred : undefined) },
+  });
   return client.repository(parseTarget(`oci://${reg.host}/${name}`));
 }
 
@@ -38,7 +42,11 @@ let n = 0;
 const fresh = (p: string) => join(work, `${p}-${n++}`);
 
 /** Writes a tree; returns its root. */
-export async function writeTree(root: string, files: Record<string, string | Buffer>, modes: Record<string, number> = {}): Promise<string> {
+export async function writeTree(
+  root: string,
+  files: Record<string, string | Buffer>,
+  modes: Record<string, number> = {},
+): Promise<string> {
   for (const [name, data] of Object.entries(files)) {
     await mkdir(dirname(join(root, name)), { recursive: true });
     await writeFile(join(root, name), data);
@@ -74,7 +82,11 @@ describe("push and pull (real registry)", () => {
   test("push, pull by tag: same tree minus ignored files; annotations; revision", async () => {
     const src = await writeTree(fresh("src"), FILES, { "run.sh": 0o755 });
     const repo = repoOn("apps/web");
-    const pushed = await pushArtifact(repo, src, "1.0.0", { source: "https://github.com/acme/web", revision: "main@sha1:abc", annotations: { team: "a&b" } });
+    const pushed = await pushArtifact(repo, src, "1.0.0", {
+      source: "https://github.com/acme/web",
+      revision: "main@sha1:abc",
+      annotations: { team: "a&b" },
+    });
     assert.deepEqual(pushed.uploaded, { config: "uploaded", layer: "uploaded" });
     const out = fresh("out");
     const pulled = await pullArtifact(repo, { tag: "1.0.0" }, out);
@@ -88,7 +100,10 @@ describe("push and pull (real registry)", () => {
     delete want[".git/HEAD"];
     delete want["logo.png"];
     assert.deepEqual(await snapshot(out), want);
-    const m = JSON.parse(Buffer.from((await repo.fetchManifest(pushed.digest)).bytes).toString()) as { config: Descriptor; layers: Descriptor[] };
+    const m = JSON.parse(Buffer.from((await repo.fetchManifest(pushed.digest)).bytes).toString()) as {
+      config: Descriptor;
+      layers: Descriptor[];
+    };
     assert.equal(m.config.mediaType, "application/vnd.cncf.flux.config.v1+json");
     assert.deepEqual(
       m.layers.map((l) => l.mediaType),
@@ -98,8 +113,16 @@ describe("push and pull (real registry)", () => {
 
   test("--reproducible: same directory, same manifest digest; blobs are not uploaded again", async () => {
     const repo = repoOn("apps/repro");
-    const a = await pushArtifact(repo, await writeTree(fresh("src"), FILES), "1.0.0", { source: "s", revision: "r", reproducible: true });
-    const b = await pushArtifact(repo, await writeTree(fresh("src"), FILES), "1.0.1", { source: "s", revision: "r", reproducible: true });
+    const a = await pushArtifact(repo, await writeTree(fresh("src"), FILES), "1.0.0", {
+      source: "s",
+      revision: "r",
+      reproducible: true,
+    });
+    const b = await pushArtifact(repo, await writeTree(fresh("src"), FILES), "1.0.1", {
+      source: "s",
+      revision: "r",
+      reproducible: true,
+    });
     assert.equal(a.digest, b.digest);
     assert.equal(a.annotations["org.opencontainers.image.created"], "1970-01-01T00:00:00Z");
     assert.deepEqual(b.uploaded, { config: "exists", layer: "exists" });
@@ -128,7 +151,17 @@ describe("push and pull (real registry)", () => {
 function recorder(env: Record<string, string>): { io: CliIo; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, env, cwd: work, homedir: work }, out, err };
+  return {
+    io: {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => err.push(s) },
+      env,
+      cwd: work,
+      homedir: work,
+    },
+    out,
+    err,
+  };
 }
 
 describe("CLI push/pull/tag/list (real registry)", () => {
@@ -139,14 +172,30 @@ describe("CLI push/pull/tag/list (real registry)", () => {
   });
   const cli = async (...args: string[]) => {
     const r = recorder({ DOCKER_CONFIG: dockerConfig });
-    const code = await main(["--plain-http", "--creds", `${reg.username ?? ""}:${reg.password ?? ""}`, ...args], r.io);
+    const code = await main(
+      ["--plain-http", "--creds", `${reg.username ?? ""}:${reg.password ?? ""}`, ...args],
+      r.io,
+    );
     return { code, out: r.out.join(""), err: r.err.join("") };
   };
 
   test("push -o json, pull -o json, tag, list hides cosign tags", async () => {
     const src = await writeTree(fresh("src"), FILES);
     const url = `oci://${reg.host}/cli/app`;
-    const push = await cli("-o", "json", "push", src, `${url}:1.2.0`, "--source", "git@x", "--revision", "main@sha1:1", "--annotation", "k=v=w", "--reproducible");
+    const push = await cli(
+      "-o",
+      "json",
+      "push",
+      src,
+      `${url}:1.2.0`,
+      "--source",
+      "git@x",
+      "--revision",
+      "main@sha1:1",
+      "--annotation",
+      "k=v=w",
+      "--reproducible",
+    );
     assert.equal(push.code, 0, push.err);
     const pj = JSON.parse(push.out) as { url: string; tag: string; digest: string; repository: string };
     assert.equal(pj.tag, "1.2.0");
@@ -155,7 +204,11 @@ describe("CLI push/pull/tag/list (real registry)", () => {
     const out = fresh("out");
     const pull = await cli("-o", "json", "pull", `${url}:1.2.0`, "--output-dir", out);
     assert.equal(pull.code, 0, pull.err);
-    const pl = JSON.parse(pull.out) as { digest: string; revision: string; annotations: Record<string, string> };
+    const pl = JSON.parse(pull.out) as {
+      digest: string;
+      revision: string;
+      annotations: Record<string, string>;
+    };
     assert.equal(pl.digest, pj.digest);
     assert.equal(pl.revision, `1.2.0@${pj.digest}`);
     assert.equal(pl.annotations.k, "v=w");
@@ -163,7 +216,9 @@ describe("CLI push/pull/tag/list (real registry)", () => {
     assert.equal(tag.code, 0, tag.err);
     const list = await cli("-o", "json", "list", url);
     assert.deepEqual(
-      (JSON.parse(list.out) as { tag: string; digest: string; source: string; revision: string }[]).map((i) => [i.tag, i.digest, i.source, i.revision]),
+      (JSON.parse(list.out) as { tag: string; digest: string; source: string; revision: string }[]).map(
+        (i) => [i.tag, i.digest, i.source, i.revision],
+      ),
       [
         ["latest", pj.digest, "git@x", "main@sha1:1"],
         ["1.3.0", pj.digest, "git@x", "main@sha1:1"],
@@ -171,7 +226,13 @@ describe("CLI push/pull/tag/list (real registry)", () => {
       ],
     );
     const semver = await cli("list", url, "--semver", ">=1.3.0");
-    assert.equal(semver.out, `ARTIFACT              \tDIGEST                                                                 \tSOURCE\tREVISION\n${reg.host}/cli/app:1.3.0\t${pj.digest}\tgit@x \tmain@sha1:1\n`.replace("ARTIFACT              ", "ARTIFACT".padEnd(`${reg.host}/cli/app:1.3.0`.length)));
+    assert.equal(
+      semver.out,
+      `ARTIFACT              \tDIGEST                                                                 \tSOURCE\tREVISION\n${reg.host}/cli/app:1.3.0\t${pj.digest}\tgit@x \tmain@sha1:1\n`.replace(
+        "ARTIFACT              ",
+        "ARTIFACT".padEnd(`${reg.host}/cli/app:1.3.0`.length),
+      ),
+    );
   });
 
   test("push to and pull from an OCI image layout (oci-layout://)", async () => {
@@ -197,10 +258,22 @@ describe("CLI push/pull/tag/list (real registry)", () => {
     const url = `oci://${reg.host}/cli/caps:1`;
     assert.equal((await cli("push", src, url)).code, 0);
     const cases: { args: string[]; code: number; err: RegExp }[] = [
-      { args: ["--max-extracted-size", "50"], code: 1, err: /archive content exceeds the cap of 50 bytes at a\.yaml \[TOO_LARGE\]/ },
+      {
+        args: ["--max-extracted-size", "50"],
+        code: 1,
+        err: /archive content exceeds the cap of 50 bytes at a\.yaml \[TOO_LARGE\]/,
+      },
       { args: ["--max-entries", "2"], code: 1, err: /archive has more than 2 entries \[TOO_MANY_ENTRIES\]/ },
-      { args: ["--max-extracted-size", "12 parsecs"], code: 2, err: /--max-extracted-size: want a size like 512Mi or 2Gi, got "12 parsecs" \[INVALID_ARGUMENT\]/ },
-      { args: ["--max-extracted-size", "1Ki", "--max-entries", "3"], code: 0, err: /^✔ artifact content extracted/ },
+      {
+        args: ["--max-extracted-size", "12 parsecs"],
+        code: 2,
+        err: /--max-extracted-size: want a size like 512Mi or 2Gi, got "12 parsecs" \[INVALID_ARGUMENT\]/,
+      },
+      {
+        args: ["--max-extracted-size", "1Ki", "--max-entries", "3"],
+        code: 0,
+        err: /^✔ artifact content extracted/,
+      },
     ];
     for (const c of cases) {
       const r = await cli("pull", url, "--output-dir", fresh("out"), ...c.args);
@@ -214,7 +287,10 @@ describe("CLI push/pull/tag/list (real registry)", () => {
     assert.equal((await cli("push", src, `oci://${reg.host}/cli/x`)).code, 2);
     const bad = await cli("push", src, `oci://${reg.host}/cli/x:1`, "--annotation", "novalue");
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /--annotation: invalid annotation "novalue", must be in the format key=value \[INVALID_ARGUMENT\]/);
+    assert.match(
+      bad.err,
+      /--annotation: invalid annotation "novalue", must be in the format key=value \[INVALID_ARGUMENT\]/,
+    );
   });
 
   test("hostile artifact through the CLI: message and code on stderr, exit 1, nothing left", async () => {
@@ -228,7 +304,10 @@ describe("CLI push/pull/tag/list (real registry)", () => {
     assert.equal(r.code, 1);
     assert.equal(r.err, 'error: unsafe path "../../escape.yaml" in archive: contains .. [UNSAFE_PATH]\n');
     await assert.rejects(lstat(out), { code: "ENOENT" });
-    assert.deepEqual((await readdir(work)).filter((f) => f.includes(".ocisync-")), []);
+    assert.deepEqual(
+      (await readdir(work)).filter((f) => f.includes(".ocisync-")),
+      [],
+    );
   });
 });
 
@@ -244,19 +323,74 @@ describe("hostile input (real registry)", () => {
     code: string;
   }[] = [
     { name: "entry with ..", layer: () => rawTarGz([{ name: "a/../../x", data: "x" }]), code: "UNSAFE_PATH" },
-    { name: "absolute path", layer: () => rawTarGz([{ name: "/etc/cron.d/x", data: "x" }]), code: "UNSAFE_PATH" },
-    { name: "symlink outside", layer: () => rawTarGz([{ name: "l", type: "2", linkname: "../../../etc/passwd" }]), code: "UNSAFE_LINK" },
-    { name: "hard link outside", layer: () => rawTarGz([{ name: "l", type: "1", linkname: "/etc/shadow" }]), code: "UNSAFE_LINK" },
-    { name: "character device", layer: () => rawTarGz([{ name: "tty", type: "3" }]), code: "UNSUPPORTED_ENTRY" },
+    {
+      name: "absolute path",
+      layer: () => rawTarGz([{ name: "/etc/cron.d/x", data: "x" }]),
+      code: "UNSAFE_PATH",
+    },
+    {
+      name: "symlink outside",
+      layer: () => rawTarGz([{ name: "l", type: "2", linkname: "../../../etc/passwd" }]),
+      code: "UNSAFE_LINK",
+    },
+    {
+      name: "hard link outside",
+      layer: () => rawTarGz([{ name: "l", type: "1", linkname: "/etc/shadow" }]),
+      code: "UNSAFE_LINK",
+    },
+    {
+      name: "character device",
+      layer: () => rawTarGz([{ name: "tty", type: "3" }]),
+      code: "UNSUPPORTED_ENTRY",
+    },
     { name: "FIFO", layer: () => rawTarGz([{ name: "p", type: "6" }]), code: "UNSUPPORTED_ENTRY" },
-    { name: "file overwriting a directory", layer: () => rawTarGz([{ name: "d/f", data: "1" }, { name: "d", data: "2" }]), code: "DUPLICATE_ENTRY" },
-    { name: "too many entries", layer: () => rawTarGz(Array.from({ length: 51 }, (_, i): RawEntry => ({ name: `f${i}`, data: "x" }))), limits: small, code: "TOO_MANY_ENTRIES" },
+    {
+      name: "file overwriting a directory",
+      layer: () =>
+        rawTarGz([
+          { name: "d/f", data: "1" },
+          { name: "d", data: "2" },
+        ]),
+      code: "DUPLICATE_ENTRY",
+    },
+    {
+      name: "too many entries",
+      layer: () => rawTarGz(Array.from({ length: 51 }, (_, i): RawEntry => ({ name: `f${i}`, data: "x" }))),
+      limits: small,
+      code: "TOO_MANY_ENTRIES",
+    },
     { name: "gzip bomb (1 GiB of zeros)", layer: () => gzipBomb(16).bytes, limits: small, code: "TOO_LARGE" },
-    { name: "layer bytes do not match the digest", layer: () => rawTarGz([{ name: "a", data: "good" }], 0), tamper: "corrupt", code: "DIGEST_MISMATCH" },
-    { name: "manifest over its cap", layer: () => rawTarGz([{ name: "a", data: "x" }]), art: { annotations: { pad: "x".repeat(8192) } }, limits: { ...DEFAULT_LIMITS, manifestBytes: 4096 }, code: "MANIFEST_TOO_LARGE" },
-    { name: "missing layer blob", layer: () => rawTarGz([{ name: "a", data: "x" }]), tamper: "delete", code: "LAYER_NOT_FOUND" },
-    { name: "no layer of the selected media type", layer: () => rawTarGz([{ name: "a", data: "x" }]), pull: { layerMediaType: "application/vnd.example.other" }, code: "LAYER_NOT_FOUND" },
-    { name: "layer of an unexpected media type", layer: () => Buffer.from("just text"), art: { layerMediaType: "text/plain" }, code: "UNEXPECTED_MEDIA_TYPE" },
+    {
+      name: "layer bytes do not match the digest",
+      layer: () => rawTarGz([{ name: "a", data: "good" }], 0),
+      tamper: "corrupt",
+      code: "DIGEST_MISMATCH",
+    },
+    {
+      name: "manifest over its cap",
+      layer: () => rawTarGz([{ name: "a", data: "x" }]),
+      art: { annotations: { pad: "x".repeat(8192) } },
+      limits: { ...DEFAULT_LIMITS, manifestBytes: 4096 },
+      code: "MANIFEST_TOO_LARGE",
+    },
+    {
+      name: "missing layer blob",
+      layer: () => rawTarGz([{ name: "a", data: "x" }]),
+      tamper: "delete",
+      code: "LAYER_NOT_FOUND",
+    },
+    {
+      name: "no layer of the selected media type",
+      layer: () => rawTarGz([{ name: "a", data: "x" }]),
+      pull: { layerMediaType: "application/vnd.example.other" },
+      code: "LAYER_NOT_FOUND",
+    },
+    {
+      name: "layer of an unexpected media type",
+      layer: () => Buffer.from("just text"),
+      art: { layerMediaType: "text/plain" },
+      code: "UNEXPECTED_MEDIA_TYPE",
+    },
   ];
   for (const c of cases) {
     test(`${c.name}: ${c.code}, nothing left behind`, async () => {
@@ -266,17 +400,32 @@ describe("hostile input (real registry)", () => {
       await repo.pushBlob(art.config.desc, art.config.bytes);
       await repo.pushBlob(art.layer.desc, art.layer.bytes);
       await repo.pushManifest(art.manifest.bytes, art.manifest.desc.mediaType, "1.0.0");
-      const blobData = join(reg.dataDir, "docker/registry/v2/blobs/sha256", digestHex(art.layer.desc.digest).slice(0, 2), digestHex(art.layer.desc.digest), "data");
+      const blobData = join(
+        reg.dataDir,
+        "docker/registry/v2/blobs/sha256",
+        digestHex(art.layer.desc.digest).slice(0, 2),
+        digestHex(art.layer.desc.digest),
+        "data",
+      );
       if (c.tamper === "corrupt") await writeFile(blobData, rawTarGz([{ name: "a", data: "evil" }], 0));
       if (c.tamper === "delete") await rm(dirname(blobData), { recursive: true });
       const out = fresh("out");
-      await assert.rejects(pullArtifact(repoOn(name, c.limits), { tag: "1.0.0" }, out, { ...c.pull, ...(c.limits === undefined ? {} : { limits: c.limits }) }), (e: unknown) => {
-        assert.ok(e instanceof ArtifactError, String(e));
-        assert.equal(e.code, c.code, e.message);
-        return true;
-      });
+      await assert.rejects(
+        pullArtifact(repoOn(name, c.limits), { tag: "1.0.0" }, out, {
+          ...c.pull,
+          ...(c.limits === undefined ? {} : { limits: c.limits }),
+        }),
+        (e: unknown) => {
+          assert.ok(e instanceof ArtifactError, String(e));
+          assert.equal(e.code, c.code, e.message);
+          return true;
+        },
+      );
       await assert.rejects(lstat(out), { code: "ENOENT" });
-      assert.deepEqual((await readdir(work)).filter((f) => f.includes(".ocisync-")), []);
+      assert.deepEqual(
+        (await readdir(work)).filter((f) => f.includes(".ocisync-")),
+        [],
+      );
     });
   }
 });

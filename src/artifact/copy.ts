@@ -72,7 +72,10 @@ class Copier {
   async blob(desc: Descriptor): Promise<void> {
     const signal = this.opts.signal;
     const mount = this.opts.mountFrom === undefined ? {} : { mountFrom: this.opts.mountFrom };
-    const content = desc.size <= SMALL_BLOB ? await this.blobBytesIfMissing(desc) : () => lazyStream(() => this.src.fetchBlob(desc, { signal }));
+    const content =
+      desc.size <= SMALL_BLOB
+        ? await this.blobBytesIfMissing(desc)
+        : () => lazyStream(() => this.src.fetchBlob(desc, { signal }));
     if (content === undefined) {
       this.counts.blobsSkipped++;
       return;
@@ -91,7 +94,11 @@ class Copier {
   async manifest(ref: string, tag: string | undefined): Promise<Descriptor> {
     const signal = this.opts.signal;
     const m = await this.src.fetchManifest(ref, { signal });
-    const body = JSON.parse(Buffer.from(m.bytes).toString("utf8")) as { config?: Descriptor; layers?: Descriptor[]; manifests?: Descriptor[] };
+    const body = JSON.parse(Buffer.from(m.bytes).toString("utf8")) as {
+      config?: Descriptor;
+      layers?: Descriptor[];
+      manifests?: Descriptor[];
+    };
     if (isIndexMediaType(m.descriptor.mediaType)) {
       for (const child of body.manifests ?? []) await this.manifest(child.digest, undefined);
     } else {
@@ -118,7 +125,13 @@ class Copier {
  * Copies `ref` (tag or digest) from `src` to `dst` under `dstTag` (default: untagged, by digest), then its
  * legacy signature tags and referrers.
  */
-export async function copyArtifact(src: Repository, ref: string, dst: Repository, dstTag: string | undefined, opts: CopyOptions = {}): Promise<CopyResult> {
+export async function copyArtifact(
+  src: Repository,
+  ref: string,
+  dst: Repository,
+  dstTag: string | undefined,
+  opts: CopyOptions = {},
+): Promise<CopyResult> {
   const c = new Copier(src, dst, opts);
   const desc = await c.manifest(ref, dstTag);
   const signatureTags: string[] = [];

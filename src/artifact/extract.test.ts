@@ -19,7 +19,11 @@ after(() => rm(work, { recursive: true, force: true }));
 let n = 0;
 async function extract(bytes: Uint8Array, limits?: { extractedBytes: number; extractedEntries: number }) {
   const out = join(work, `out-${n++}`);
-  const result = await extractTarGz(Readable.from([Buffer.from(bytes)]), out, limits === undefined ? {} : { limits });
+  const result = await extractTarGz(
+    Readable.from([Buffer.from(bytes)]),
+    out,
+    limits === undefined ? {} : { limits },
+  );
   return { out, result };
 }
 
@@ -41,7 +45,11 @@ describe("entryComponents", () => {
   for (const c of cases) {
     test(c.name, () => {
       if (c.code === undefined) assert.deepEqual(entryComponents(c.input), c.want);
-      else assert.throws(() => entryComponents(c.input), (e: unknown) => e instanceof ArtifactError && e.code === c.code);
+      else
+        assert.throws(
+          () => entryComponents(c.input),
+          (e: unknown) => e instanceof ArtifactError && e.code === c.code,
+        );
     });
   }
 });
@@ -69,20 +77,78 @@ describe("extractTarGz", () => {
   });
 
   const hostile: { name: string; entries: RawEntry[]; code: string; message?: RegExp }[] = [
-    { name: "dotdot path", entries: [{ name: "../evil", data: "x" }], code: "UNSAFE_PATH", message: /unsafe path "..\/evil" in archive: contains \.\./ },
+    {
+      name: "dotdot path",
+      entries: [{ name: "../evil", data: "x" }],
+      code: "UNSAFE_PATH",
+      message: /unsafe path "..\/evil" in archive: contains \.\./,
+    },
     { name: "nested dotdot", entries: [{ name: "a/../../evil", data: "x" }], code: "UNSAFE_PATH" },
-    { name: "absolute path", entries: [{ name: "/tmp/evil", data: "x" }], code: "UNSAFE_PATH", message: /absolute path/ },
-    { name: "symlink outside (absolute)", entries: [{ name: "l", type: "2", linkname: "/etc/passwd" }], code: "UNSAFE_LINK" },
-    { name: "symlink outside (relative)", entries: [{ name: "a/l", type: "2", linkname: "../../x" }], code: "UNSAFE_LINK", message: /symlink "a\/l" -> "..\/..\/x" points outside the target/ },
+    {
+      name: "absolute path",
+      entries: [{ name: "/tmp/evil", data: "x" }],
+      code: "UNSAFE_PATH",
+      message: /absolute path/,
+    },
+    {
+      name: "symlink outside (absolute)",
+      entries: [{ name: "l", type: "2", linkname: "/etc/passwd" }],
+      code: "UNSAFE_LINK",
+    },
+    {
+      name: "symlink outside (relative)",
+      entries: [{ name: "a/l", type: "2", linkname: "../../x" }],
+      code: "UNSAFE_LINK",
+      message: /symlink "a\/l" -> "..\/..\/x" points outside the target/,
+    },
     { name: "hard link outside", entries: [{ name: "l", type: "1", linkname: "../x" }], code: "UNSAFE_LINK" },
-    { name: "hard link to nothing", entries: [{ name: "l", type: "1", linkname: "missing" }], code: "UNSAFE_LINK" },
-    { name: "char device", entries: [{ name: "null", type: "3" }], code: "UNSUPPORTED_ENTRY", message: /unsupported entry "null" in archive: character-device/ },
+    {
+      name: "hard link to nothing",
+      entries: [{ name: "l", type: "1", linkname: "missing" }],
+      code: "UNSAFE_LINK",
+    },
+    {
+      name: "char device",
+      entries: [{ name: "null", type: "3" }],
+      code: "UNSUPPORTED_ENTRY",
+      message: /unsupported entry "null" in archive: character-device/,
+    },
     { name: "block device", entries: [{ name: "sda", type: "4" }], code: "UNSUPPORTED_ENTRY" },
     { name: "fifo", entries: [{ name: "pipe", type: "6" }], code: "UNSUPPORTED_ENTRY" },
-    { name: "file over directory", entries: [{ name: "d", type: "5" }, { name: "d/f", data: "1" }, { name: "d", data: "x" }], code: "DUPLICATE_ENTRY", message: /a file would replace a directory/ },
-    { name: "directory over file", entries: [{ name: "d", data: "x" }, { name: "d", type: "5" }], code: "DUPLICATE_ENTRY" },
-    { name: "file over file", entries: [{ name: "f", data: "1" }, { name: "f", data: "2" }], code: "DUPLICATE_ENTRY" },
-    { name: "path through a file", entries: [{ name: "f", data: "1" }, { name: "f/g", data: "2" }], code: "DUPLICATE_ENTRY" },
+    {
+      name: "file over directory",
+      entries: [
+        { name: "d", type: "5" },
+        { name: "d/f", data: "1" },
+        { name: "d", data: "x" },
+      ],
+      code: "DUPLICATE_ENTRY",
+      message: /a file would replace a directory/,
+    },
+    {
+      name: "directory over file",
+      entries: [
+        { name: "d", data: "x" },
+        { name: "d", type: "5" },
+      ],
+      code: "DUPLICATE_ENTRY",
+    },
+    {
+      name: "file over file",
+      entries: [
+        { name: "f", data: "1" },
+        { name: "f", data: "2" },
+      ],
+      code: "DUPLICATE_ENTRY",
+    },
+    {
+      name: "path through a file",
+      entries: [
+        { name: "f", data: "1" },
+        { name: "f/g", data: "2" },
+      ],
+      code: "DUPLICATE_ENTRY",
+    },
   ];
   for (const c of hostile) {
     test(`rejects ${c.name} and leaves nothing behind`, async () => {
@@ -100,12 +166,20 @@ describe("extractTarGz", () => {
 
   test("entry cap", async () => {
     const entries = Array.from({ length: 11 }, (_, i) => ({ name: `f${i}`, data: "x" }));
-    await assert.rejects(extract(rawTarGz(entries), { extractedBytes: 1 << 20, extractedEntries: 10 }), { code: "TOO_MANY_ENTRIES" });
+    await assert.rejects(extract(rawTarGz(entries), { extractedBytes: 1 << 20, extractedEntries: 10 }), {
+      code: "TOO_MANY_ENTRIES",
+    });
     assert.deepEqual(await leftovers(), []);
   });
 
   test("byte cap", async () => {
-    await assert.rejects(extract(rawTarGz([{ name: "big", data: Buffer.alloc(2048) }]), { extractedBytes: 1024, extractedEntries: 10 }), { code: "TOO_LARGE" });
+    await assert.rejects(
+      extract(rawTarGz([{ name: "big", data: Buffer.alloc(2048) }]), {
+        extractedBytes: 1024,
+        extractedEntries: 10,
+      }),
+      { code: "TOO_LARGE" },
+    );
   });
 
   test("gzip bomb stops while streaming", async () => {
@@ -119,14 +193,21 @@ describe("extractTarGz", () => {
       }
     };
     const out = join(work, `bomb-${n++}`);
-    await assert.rejects(extractTarGz(Readable.from(chunks()), out, { limits: { extractedBytes: 8 << 20, extractedEntries: 10 } }), { code: "TOO_LARGE" });
+    await assert.rejects(
+      extractTarGz(Readable.from(chunks()), out, {
+        limits: { extractedBytes: 8 << 20, extractedEntries: 10 },
+      }),
+      { code: "TOO_LARGE" },
+    );
     assert.ok(consumed < bomb.bytes.length / 2, `read ${consumed} of ${bomb.bytes.length} compressed bytes`);
     assert.deepEqual(await leftovers(), []);
   });
 
   test("zeros after the archive are capped too", async () => {
     const tarBytes = Buffer.concat([rawTar([{ name: "a", data: "x" }]), Buffer.alloc(4 << 20)]);
-    await assert.rejects(extract(gzipSync(tarBytes), { extractedBytes: 1024, extractedEntries: 10 }), { code: "TOO_LARGE" });
+    await assert.rejects(extract(gzipSync(tarBytes), { extractedBytes: 1024, extractedEntries: 10 }), {
+      code: "TOO_LARGE",
+    });
   });
 
   test("not gzip", async () => {
@@ -136,6 +217,8 @@ describe("extractTarGz", () => {
 
   test("output must be absent or empty", async () => {
     const { out } = await extract(rawTarGz([{ name: "a", data: "x" }]));
-    await assert.rejects(extractTarGz(Readable.from([rawTarGz([{ name: "b", data: "y" }])]), out), { code: "OUTPUT_EXISTS" });
+    await assert.rejects(extractTarGz(Readable.from([rawTarGz([{ name: "b", data: "y" }])]), out), {
+      code: "OUTPUT_EXISTS",
+    });
   });
 });

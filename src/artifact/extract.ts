@@ -48,7 +48,11 @@ function streamCap(b: Budget): number {
  * @throws ArtifactError `UNSAFE_PATH`
  */
 export function entryComponents(name: string): string[] {
-  const unsafe = (why: string) => new ArtifactError({ code: "UNSAFE_PATH", message: `unsafe path ${JSON.stringify(name)} in archive: ${why}` });
+  const unsafe = (why: string) =>
+    new ArtifactError({
+      code: "UNSAFE_PATH",
+      message: `unsafe path ${JSON.stringify(name)} in archive: ${why}`,
+    });
   if (name === "") throw unsafe("empty name");
   if (name.includes("\0")) throw unsafe("contains NUL");
   if (name.includes("\\")) throw unsafe("contains a backslash");
@@ -60,7 +64,8 @@ export function entryComponents(name: string): string[] {
 
 /** Where a link target lands, as components under the root, or undefined when it leaves the root. */
 function linkComponents(from: readonly string[], target: string, symbolic: boolean): string[] | undefined {
-  if (target === "" || target.startsWith("/") || target.includes("\\") || target.includes("\0")) return undefined;
+  if (target === "" || target.startsWith("/") || target.includes("\\") || target.includes("\0"))
+    return undefined;
   const out = symbolic ? from.slice(0, -1) : [];
   for (const p of target.split("/")) {
     if (p === "" || p === ".") continue;
@@ -80,7 +85,10 @@ function capStream(budget: Budget, onFail: (err: unknown) => void): Transform {
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
       n += chunk.length;
       if (n > cap) {
-        const err = new ArtifactError({ code: "TOO_LARGE", message: `archive expands beyond ${cap} bytes (cap ${budget.maxBytes} bytes of content)` });
+        const err = new ArtifactError({
+          code: "TOO_LARGE",
+          message: `archive expands beyond ${cap} bytes (cap ${budget.maxBytes} bytes of content)`,
+        });
         onFail(err);
         cb(err);
         return;
@@ -96,7 +104,10 @@ const SMALL_FILE = 1024 * 1024;
 function countBytes(budget: Budget, n: number, name: string): void {
   budget.bytes += n;
   if (budget.bytes > budget.maxBytes) {
-    throw new ArtifactError({ code: "TOO_LARGE", message: `archive content exceeds the cap of ${budget.maxBytes} bytes at ${name}` });
+    throw new ArtifactError({
+      code: "TOO_LARGE",
+      message: `archive content exceeds the cap of ${budget.maxBytes} bytes at ${name}`,
+    });
   }
 }
 
@@ -105,18 +116,32 @@ function countBytes(budget: Budget, n: number, name: string): void {
  * written synchronously (one open/write/close instead of three thread-pool round trips: most of the time of a
  * 5,000-file pull went there); larger ones stream.
  */
-async function writeFileEntry(path: string, mode: number, size: number, stream: Readable, budget: Budget, name: string): Promise<void> {
+async function writeFileEntry(
+  path: string,
+  mode: number,
+  size: number,
+  stream: Readable,
+  budget: Budget,
+  name: string,
+): Promise<void> {
   if (size <= SMALL_FILE) {
     const parts: Buffer[] = [];
     let n = 0;
     for await (const chunk of stream) {
       const b = chunk as Buffer;
       n += b.length;
-      if (n > size) throw new ArtifactError({ code: "INVALID_ARCHIVE", message: `entry ${JSON.stringify(name)} is longer than its header says` });
+      if (n > size)
+        throw new ArtifactError({
+          code: "INVALID_ARCHIVE",
+          message: `entry ${JSON.stringify(name)} is longer than its header says`,
+        });
       countBytes(budget, b.length, name);
       parts.push(b);
     }
-    writeFileSync(path, parts.length === 1 ? (parts[0] ?? Buffer.alloc(0)) : Buffer.concat(parts, n), { flag: "wx", mode: mode & 0o777 });
+    writeFileSync(path, parts.length === 1 ? (parts[0] ?? Buffer.alloc(0)) : Buffer.concat(parts, n), {
+      flag: "wx",
+      mode: mode & 0o777,
+    });
     return;
   }
   const fh = await open(path, "wx", mode & 0o777);
@@ -154,14 +179,20 @@ class Tree {
 }
 
 function duplicate(name: string, why: string): ArtifactError {
-  return new ArtifactError({ code: "DUPLICATE_ENTRY", message: `duplicate entry ${JSON.stringify(name)} in archive: ${why}` });
+  return new ArtifactError({
+    code: "DUPLICATE_ENTRY",
+    message: `duplicate entry ${JSON.stringify(name)} in archive: ${why}`,
+  });
 }
 
 async function handleEntry(tree: Tree, header: tar.Header, stream: Readable, budget: Budget): Promise<void> {
   const name = header.name;
   budget.entries++;
   if (budget.entries > budget.maxEntries) {
-    throw new ArtifactError({ code: "TOO_MANY_ENTRIES", message: `archive has more than ${budget.maxEntries} entries` });
+    throw new ArtifactError({
+      code: "TOO_MANY_ENTRIES",
+      message: `archive has more than ${budget.maxEntries} entries`,
+    });
   }
   const parts = entryComponents(name);
   const key = parts.join("/");
@@ -193,9 +224,15 @@ async function handleEntry(tree: Tree, header: tar.Header, stream: Readable, bud
     case "character-device":
     case "block-device":
     case "fifo":
-      throw new ArtifactError({ code: "UNSUPPORTED_ENTRY", message: `unsupported entry ${JSON.stringify(name)} in archive: ${type}` });
+      throw new ArtifactError({
+        code: "UNSUPPORTED_ENTRY",
+        message: `unsupported entry ${JSON.stringify(name)} in archive: ${type}`,
+      });
     default:
-      throw new ArtifactError({ code: "UNSUPPORTED_ENTRY", message: `unsupported entry ${JSON.stringify(name)} in archive: type ${String(type)}` });
+      throw new ArtifactError({
+        code: "UNSUPPORTED_ENTRY",
+        message: `unsupported entry ${JSON.stringify(name)} in archive: type ${String(type)}`,
+      });
   }
 }
 
@@ -203,26 +240,42 @@ async function handleEntry(tree: Tree, header: tar.Header, stream: Readable, bud
  * Links: one that leaves the root is an error; a symlink inside the root is skipped (as Flux's
  * `WithSkipSymlinks`: nothing can later write through it); a hard link inside becomes a copy of the file.
  */
-async function linkEntry(tree: Tree, header: tar.Header, parts: string[], stream: Readable, budget: Budget): Promise<void> {
+async function linkEntry(
+  tree: Tree,
+  header: tar.Header,
+  parts: string[],
+  stream: Readable,
+  budget: Budget,
+): Promise<void> {
   stream.resume();
   const name = header.name;
   const symbolic = header.type === "symlink";
   const dest = linkComponents(parts, header.linkname, symbolic);
   const kind = symbolic ? "symlink" : "hard link";
   if (dest === undefined || parts.length === 0) {
-    throw new ArtifactError({ code: "UNSAFE_LINK", message: `${kind} ${JSON.stringify(name)} -> ${JSON.stringify(header.linkname)} points outside the target` });
+    throw new ArtifactError({
+      code: "UNSAFE_LINK",
+      message: `${kind} ${JSON.stringify(name)} -> ${JSON.stringify(header.linkname)} points outside the target`,
+    });
   }
   if (symbolic) return;
   const key = parts.join("/");
   const from = dest.join("/");
   if (tree.kinds.get(from) !== "file") {
-    throw new ArtifactError({ code: "UNSAFE_LINK", message: `hard link ${JSON.stringify(name)} -> ${JSON.stringify(header.linkname)} names no file extracted before it` });
+    throw new ArtifactError({
+      code: "UNSAFE_LINK",
+      message: `hard link ${JSON.stringify(name)} -> ${JSON.stringify(header.linkname)} names no file extracted before it`,
+    });
   }
   if (tree.kinds.has(key)) throw duplicate(name, "a link would replace an entry");
   tree.ensureParents(parts, name);
   const size = (await stat(join(tree.root, ...dest))).size;
   budget.bytes += size;
-  if (budget.bytes > budget.maxBytes) throw new ArtifactError({ code: "TOO_LARGE", message: `archive content exceeds the cap of ${budget.maxBytes} bytes at ${name}` });
+  if (budget.bytes > budget.maxBytes)
+    throw new ArtifactError({
+      code: "TOO_LARGE",
+      message: `archive content exceeds the cap of ${budget.maxBytes} bytes at ${name}`,
+    });
   await copyFile(join(tree.root, ...dest), join(tree.root, ...parts));
   tree.kinds.set(key, "file");
 }
@@ -232,16 +285,29 @@ function asArtifactError(err: unknown): unknown {
   if (isCdError(err) || (err instanceof DOMException && err.name === "AbortError")) return err;
   if (err instanceof Error && err.name === "AbortError") return err;
   const msg = err instanceof Error ? err.message : String(err);
-  return new ArtifactError({ code: "INVALID_ARCHIVE", message: `layer is not a valid gzip-compressed tar: ${msg}`, cause: err });
+  return new ArtifactError({
+    code: "INVALID_ARCHIVE",
+    message: `layer is not a valid gzip-compressed tar: ${msg}`,
+    cause: err,
+  });
 }
 
 /**
  * Extracts `source` (gzip-compressed tar bytes) into `tmpDir`, which must exist and be empty. The stream is
  * read to its end, so a digest-checking source reports a mismatch before this resolves.
  */
-export async function extractInto(tmpDir: string, source: Readable, opts: ExtractOptions = {}): Promise<ExtractResult> {
+export async function extractInto(
+  tmpDir: string,
+  source: Readable,
+  opts: ExtractOptions = {},
+): Promise<ExtractResult> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  const budget: Budget = { entries: 0, bytes: 0, maxEntries: limits.extractedEntries, maxBytes: limits.extractedBytes };
+  const budget: Budget = {
+    entries: 0,
+    bytes: 0,
+    maxEntries: limits.extractedEntries,
+    maxBytes: limits.extractedBytes,
+  };
   const tree = new Tree(tmpDir);
   const extract = tar.extract();
   let failure: unknown;
@@ -263,7 +329,13 @@ export async function extractInto(tmpDir: string, source: Readable, opts: Extrac
     const onFail = (err: unknown) => {
       failure ??= err;
     };
-    await pipeline(source, createGunzip(), capStream(budget, onFail), sink, opts.signal === undefined ? {} : { signal: opts.signal });
+    await pipeline(
+      source,
+      createGunzip(),
+      capStream(budget, onFail),
+      sink,
+      opts.signal === undefined ? {} : { signal: opts.signal },
+    );
   } catch (err) {
     // The entry being written may fail a moment after the pipeline reports a premature close.
     await current.catch(() => undefined);
@@ -279,7 +351,11 @@ export async function extractInto(tmpDir: string, source: Readable, opts: Extrac
  * @throws ArtifactError (`UNSAFE_PATH`, `UNSAFE_LINK`, `UNSUPPORTED_ENTRY`, `DUPLICATE_ENTRY`, `TOO_MANY_ENTRIES`,
  * `TOO_LARGE`, `INVALID_ARCHIVE`, `OUTPUT_EXISTS`) or the source's own error (e.g. a digest mismatch)
  */
-export async function extractTarGz(source: Readable, outDir: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
+export async function extractTarGz(
+  source: Readable,
+  outDir: string,
+  opts: ExtractOptions = {},
+): Promise<ExtractResult> {
   const out = resolve(outDir);
   await checkOutput(out);
   await mkdir(dirname(out), { recursive: true });
@@ -306,6 +382,9 @@ async function checkOutput(out: string): Promise<void> {
     return;
   }
   if (!st.isDirectory() || (await readdir(out)).length > 0) {
-    throw new ArtifactError({ code: "OUTPUT_EXISTS", message: `output ${out} exists and is not an empty directory` });
+    throw new ArtifactError({
+      code: "OUTPUT_EXISTS",
+      message: `output ${out} exists and is not an empty directory`,
+    });
   }
 }

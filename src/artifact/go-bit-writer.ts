@@ -108,7 +108,12 @@ export class BitWriter {
     return [numLiterals, numOffsets];
   }
 
-  private generateCodegen(numLiterals: number, numOffsets: number, lit: HuffmanEncoder, off: HuffmanEncoder): void {
+  private generateCodegen(
+    numLiterals: number,
+    numOffsets: number,
+    lit: HuffmanEncoder,
+    off: HuffmanEncoder,
+  ): void {
     const cg = this.codegen;
     const freq = this.codegenFreq;
     freq.fill(0);
@@ -168,17 +173,35 @@ export class BitWriter {
     let numCodegens = CODEGEN_CODE_COUNT;
     while (numCodegens > 4 && this.codegenFreq[CODEGEN_ORDER[numCodegens - 1] ?? 0] === 0) numCodegens--;
     const f = (i: number) => this.codegenFreq[i] ?? 0;
-    const header = 3 + 5 + 5 + 4 + 3 * numCodegens + this.codegenEncoding.bitLength(this.codegenFreq) + f(16) * 2 + f(17) * 3 + f(18) * 7;
-    return [header + lit.bitLength(this.literalFreq) + off.bitLength(this.offsetFreq) + extraBits, numCodegens];
+    const header =
+      3 +
+      5 +
+      5 +
+      4 +
+      3 * numCodegens +
+      this.codegenEncoding.bitLength(this.codegenFreq) +
+      f(16) * 2 +
+      f(17) * 3 +
+      f(18) * 7;
+    return [
+      header + lit.bitLength(this.literalFreq) + off.bitLength(this.offsetFreq) + extraBits,
+      numCodegens,
+    ];
   }
 
-  private writeDynamicHeader(numLiterals: number, numOffsets: number, numCodegens: number, eof: boolean): void {
+  private writeDynamicHeader(
+    numLiterals: number,
+    numOffsets: number,
+    numCodegens: number,
+    eof: boolean,
+  ): void {
     this.writeBits(eof ? 5 : 4, 3);
     this.writeBits(numLiterals - 257, 5);
     this.writeBits(numOffsets - 1, 5);
     this.writeBits(numCodegens - 4, 4);
-    for (let i = 0; i < numCodegens; i++) this.writeBits(this.codegenEncoding.lens[CODEGEN_ORDER[i] ?? 0] ?? 0, 3);
-    for (let i = 0; ; ) {
+    for (let i = 0; i < numCodegens; i++)
+      this.writeBits(this.codegenEncoding.lens[CODEGEN_ORDER[i] ?? 0] ?? 0, 3);
+    for (let i = 0; ;) {
       const word = this.codegen[i++] ?? BAD_CODE;
       if (word === BAD_CODE) break;
       this.writeBits(this.codegenEncoding.codes[word] ?? 0, this.codegenEncoding.lens[word] ?? 0);
@@ -196,12 +219,15 @@ export class BitWriter {
     const storable = input !== undefined && input.length <= MAX_STORE_BLOCK;
     let extraBits = 0;
     if (storable) {
-      for (let lc = LENGTH_CODES_START + 8; lc < numLiterals; lc++) extraBits += (this.literalFreq[lc] ?? 0) * (LENGTH_EXTRA_BITS[lc - LENGTH_CODES_START] ?? 0);
-      for (let oc = 4; oc < numOffsets; oc++) extraBits += (this.offsetFreq[oc] ?? 0) * (OFFSET_EXTRA_BITS[oc] ?? 0);
+      for (let lc = LENGTH_CODES_START + 8; lc < numLiterals; lc++)
+        extraBits += (this.literalFreq[lc] ?? 0) * (LENGTH_EXTRA_BITS[lc - LENGTH_CODES_START] ?? 0);
+      for (let oc = 4; oc < numOffsets; oc++)
+        extraBits += (this.offsetFreq[oc] ?? 0) * (OFFSET_EXTRA_BITS[oc] ?? 0);
     }
     let lit = FIXED_LITERAL;
     let off = FIXED_OFFSET;
-    let size = 3 + FIXED_LITERAL.bitLength(this.literalFreq) + FIXED_OFFSET.bitLength(this.offsetFreq) + extraBits;
+    let size =
+      3 + FIXED_LITERAL.bitLength(this.literalFreq) + FIXED_OFFSET.bitLength(this.offsetFreq) + extraBits;
     this.generateCodegen(numLiterals, numOffsets, this.literalEncoding, this.offsetEncoding);
     this.codegenEncoding.generate(this.codegenFreq, 7);
     const [dynamicSize, numCodegens] = this.dynamicSize(this.literalEncoding, this.offsetEncoding, extraBits);

@@ -18,11 +18,37 @@ function goldenInputs(): Record<string, Buffer> {
     s ^= s << 5;
     return s >>> 0;
   };
-  const words = ["apiVersion", "kind", "metadata", "name", "spec", "replicas", "image", "containers", ": ", "\n  ", "- ", "true", "1.2.3"];
+  const words = [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "name",
+    "spec",
+    "replicas",
+    "image",
+    "containers",
+    ": ",
+    "\n  ",
+    "- ",
+    "true",
+    "1.2.3",
+  ];
   const text = Buffer.from(Array.from({ length: 400_000 }, () => words[rnd() % words.length]).join(""));
   const random = Buffer.from(Array.from({ length: 200_000 }, () => rnd() & 0xff));
-  const mixed = Buffer.concat([text.subarray(0, 100_000), random.subarray(0, 70_000), Buffer.alloc(300_000), text.subarray(100_000)]);
-  return { empty: Buffer.alloc(0), one: Buffer.from("a"), short: Buffer.from("hello hello hello hello\n"), text, random, mixed };
+  const mixed = Buffer.concat([
+    text.subarray(0, 100_000),
+    random.subarray(0, 70_000),
+    Buffer.alloc(300_000),
+    text.subarray(100_000),
+  ]);
+  return {
+    empty: Buffer.alloc(0),
+    one: Buffer.from("a"),
+    short: Buffer.from("hello hello hello hello\n"),
+    text,
+    random,
+    mixed,
+  };
 }
 
 const GO: Record<string, { sha256: string; size: number }> = {
@@ -45,7 +71,8 @@ describe("goGzip (Go compress/gzip, default level)", () => {
       assert.deepEqual(gunzipSync(gz), data);
       // Streaming in odd chunk sizes gives the same bytes (Go's tokens do not depend on write sizes).
       const chunks = [];
-      for (let at = 0, step = 1; at < data.length; at += step, step = (step * 7 + 3) % 70_001) chunks.push(data.subarray(at, at + step));
+      for (let at = 0, step = 1; at < data.length; at += step, step = (step * 7 + 3) % 70_001)
+        chunks.push(data.subarray(at, at + step));
       assert.deepEqual(await buffer(Readable.from(chunks).pipe(goGzipStream())), gz);
     });
   }

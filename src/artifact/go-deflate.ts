@@ -28,7 +28,7 @@ const NICE = 128;
 const CHAIN = 128;
 
 function hash4(w: Uint8Array, i: number): number {
-  const x = ((w[i + 3] ?? 0) | ((w[i + 2] ?? 0) << 8) | ((w[i + 1] ?? 0) << 16) | ((w[i] ?? 0) << 24)) | 0;
+  const x = (w[i + 3] ?? 0) | ((w[i + 2] ?? 0) << 8) | ((w[i + 1] ?? 0) << 16) | ((w[i] ?? 0) << 24) | 0;
   return Math.imul(x, 0x1e35a7bd) >>> (32 - HASH_BITS);
 }
 

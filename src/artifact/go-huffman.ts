@@ -23,13 +23,20 @@ export const CODEGEN_CODE_COUNT = 19;
 export const BAD_CODE = 255;
 
 /** RFC 1951 §3.2.5 length and distance tables, as Go lays them out. */
-export const LENGTH_EXTRA_BITS = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-export const LENGTH_BASE = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 255];
-export const OFFSET_EXTRA_BITS = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+export const LENGTH_EXTRA_BITS = [
+  0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+];
+export const LENGTH_BASE = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224,
+  255,
+];
+export const OFFSET_EXTRA_BITS = [
+  0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+];
 export const OFFSET_BASE = [
-  0x000000, 0x000001, 0x000002, 0x000003, 0x000004, 0x000006, 0x000008, 0x00000c, 0x000010, 0x000018, 0x000020, 0x000030, 0x000040, 0x000060,
-  0x000080, 0x0000c0, 0x000100, 0x000180, 0x000200, 0x000300, 0x000400, 0x000600, 0x000800, 0x000c00, 0x001000, 0x001800, 0x002000, 0x003000,
-  0x004000, 0x006000,
+  0x000000, 0x000001, 0x000002, 0x000003, 0x000004, 0x000006, 0x000008, 0x00000c, 0x000010, 0x000018,
+  0x000020, 0x000030, 0x000040, 0x000060, 0x000080, 0x0000c0, 0x000100, 0x000180, 0x000200, 0x000300,
+  0x000400, 0x000600, 0x000800, 0x000c00, 0x001000, 0x001800, 0x002000, 0x003000, 0x004000, 0x006000,
 ];
 /** Order of code-length code lengths in a dynamic header (RFC 1951 §3.2.7). */
 export const CODEGEN_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
@@ -136,10 +143,22 @@ function bitCounts(sorted: readonly LiteralNode[], maxBitsIn: number): Int32Arra
   const list = [...sorted, { literal: 0xffff, freq: MAX_INT32 }];
   const f = (i: number) => list[i]?.freq ?? MAX_INT32;
   const maxBits = Math.min(maxBitsIn, n - 1);
-  const levels: LevelInfo[] = Array.from({ length: 17 }, () => ({ level: 0, lastFreq: 0, nextCharFreq: 0, nextPairFreq: 0, needed: 0 }));
+  const levels: LevelInfo[] = Array.from({ length: 17 }, () => ({
+    level: 0,
+    lastFreq: 0,
+    nextCharFreq: 0,
+    nextPairFreq: 0,
+    needed: 0,
+  }));
   const leaf = new Int32Array(17 * 17);
   for (let level = 1; level <= maxBits; level++) {
-    levels[level] = { level, lastFreq: f(1), nextCharFreq: f(2), nextPairFreq: level === 1 ? MAX_INT32 : f(0) + f(1), needed: 0 };
+    levels[level] = {
+      level,
+      lastFreq: f(1),
+      nextCharFreq: f(2),
+      nextPairFreq: level === 1 ? MAX_INT32 : f(0) + f(1),
+      needed: 0,
+    };
     leaf[level * 17 + level] = 2;
   }
   const lv = (i: number): LevelInfo => levels[i] as LevelInfo;
@@ -185,7 +204,8 @@ function bitCounts(sorted: readonly LiteralNode[], maxBitsIn: number): Int32Arra
 /** The fixed Huffman codes (RFC 1951 §3.2.6). */
 export const FIXED_LITERAL = new HuffmanEncoder(MAX_NUM_LIT);
 for (let ch = 0; ch < MAX_NUM_LIT; ch++) {
-  const [bits, size] = ch < 144 ? [ch + 48, 8] : ch < 256 ? [ch + 400 - 144, 9] : ch < 280 ? [ch - 256, 7] : [ch + 192 - 280, 8];
+  const [bits, size] =
+    ch < 144 ? [ch + 48, 8] : ch < 256 ? [ch + 400 - 144, 9] : ch < 280 ? [ch - 256, 7] : [ch + 192 - 280, 8];
   FIXED_LITERAL.codes[ch] = reverseBits(bits, size);
   FIXED_LITERAL.lens[ch] = size;
 }

@@ -20,7 +20,10 @@ function fastPath(pattern: string): ((name: string) => boolean) | null {
   if (!META.test(pattern)) f = (name) => name === pattern;
   else if (pattern.startsWith("*") && !META.test(pattern.slice(1))) {
     const lit = pattern.slice(1);
-    f = (name) => name.length >= lit.length && name.endsWith(lit) && !name.slice(0, name.length - lit.length).includes("/");
+    f = (name) =>
+      name.length >= lit.length &&
+      name.endsWith(lit) &&
+      !name.slice(0, name.length - lit.length).includes("/");
   }
   if (fastCache.size < 4096) fastCache.set(pattern, f);
   return f;

@@ -6,7 +6,13 @@
  */
 import type { Digest } from "../core/index.ts";
 import type { Repository } from "../oci/index.ts";
-import { checkConstraint, compareVersions, parseConstraint, parseFluxTag, type Version } from "../semver/index.ts";
+import {
+  checkConstraint,
+  compareVersions,
+  parseConstraint,
+  parseFluxTag,
+  type Version,
+} from "../semver/index.ts";
 import { CREATED_ANNOTATION, REVISION_ANNOTATION, SOURCE_ANNOTATION } from "./metadata.ts";
 
 /** One listed artifact. */
@@ -61,7 +67,9 @@ export async function listArtifacts(repo: Repository, opts: ListOptions = {}): P
       const i = next++;
       const tag = tags[i] ?? "";
       const m = await repo.fetchManifest(tag, { signal });
-      const parsed = JSON.parse(Buffer.from(m.bytes).toString("utf8")) as { annotations?: Record<string, string> };
+      const parsed = JSON.parse(Buffer.from(m.bytes).toString("utf8")) as {
+        annotations?: Record<string, string>;
+      };
       const a = parsed.annotations ?? {};
       const source = a[SOURCE_ANNOTATION];
       const revision = a[REVISION_ANNOTATION];
@@ -84,8 +92,14 @@ export async function listArtifacts(repo: Repository, opts: ListOptions = {}): P
  * Adds `newTags` to the manifest `tag` names (the same bytes PUT under each new tag; no blob moves).
  * Returns the manifest digest.
  */
-export async function tagArtifact(repo: Repository, tag: string, newTags: readonly string[], opts: { signal?: AbortSignal | undefined } = {}): Promise<Digest> {
+export async function tagArtifact(
+  repo: Repository,
+  tag: string,
+  newTags: readonly string[],
+  opts: { signal?: AbortSignal | undefined } = {},
+): Promise<Digest> {
   const m = await repo.fetchManifest(tag, { signal: opts.signal });
-  for (const t of newTags) await repo.pushManifest(m.bytes, m.descriptor.mediaType, t, { signal: opts.signal });
+  for (const t of newTags)
+    await repo.pushManifest(m.bytes, m.descriptor.mediaType, t, { signal: opts.signal });
   return m.descriptor.digest;
 }

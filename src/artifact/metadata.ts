@@ -38,7 +38,11 @@ export function parseAnnotations(flags: readonly string[]): Record<string, strin
   const out: Record<string, string> = {};
   for (const f of flags) {
     const eq = f.indexOf("=");
-    if (eq <= 0) throw new ArtifactError({ code: "INVALID_ANNOTATION", message: `invalid annotation ${JSON.stringify(f)}, must be in the format key=value` });
+    if (eq <= 0)
+      throw new ArtifactError({
+        code: "INVALID_ANNOTATION",
+        message: `invalid annotation ${JSON.stringify(f)}, must be in the format key=value`,
+      });
     out[f.slice(0, eq)] = f.slice(eq + 1);
   }
   return out;
@@ -60,7 +64,10 @@ export function artifactAnnotations(meta: ArtifactMetadata, created: string): Re
   Object.assign(out, meta.annotations ?? {});
   const c = out[CREATED_ANNOTATION] ?? "";
   if (!RFC3339.test(c) || Number.isNaN(Date.parse(c))) {
-    throw new ArtifactError({ code: "INVALID_ANNOTATION", message: `invalid created timestamp ${JSON.stringify(c)}: want RFC 3339` });
+    throw new ArtifactError({
+      code: "INVALID_ANNOTATION",
+      message: `invalid created timestamp ${JSON.stringify(c)}: want RFC 3339`,
+    });
   }
   return out;
 }
@@ -81,7 +88,10 @@ function goMap(m: Readonly<Record<string, string>>): string {
 }
 
 function goDescriptor(d: Descriptor): string {
-  const ann = d.annotations !== undefined && Object.keys(d.annotations).length > 0 ? `,"annotations":${goMap(d.annotations)}` : "";
+  const ann =
+    d.annotations !== undefined && Object.keys(d.annotations).length > 0
+      ? `,"annotations":${goMap(d.annotations)}`
+      : "";
   return `{"mediaType":${goString(d.mediaType)},"size":${d.size},"digest":${goString(d.digest)}${ann}}`;
 }
 
@@ -91,7 +101,9 @@ function goDescriptor(d: Descriptor): string {
  * is the same 115 bytes for every artifact (observed against the real flux CLI; test/artifact-interop.test.ts
  * asserts it). Consumers never read it.
  */
-export const FLUX_CONFIG_BYTES: Uint8Array = Buffer.from('{"architecture":"","created":"0001-01-01T00:00:00Z","os":"","rootfs":{"type":"layers","diff_ids":null},"config":{}}');
+export const FLUX_CONFIG_BYTES: Uint8Array = Buffer.from(
+  '{"architecture":"","created":"0001-01-01T00:00:00Z","os":"","rootfs":{"type":"layers","diff_ids":null},"config":{}}',
+);
 
 /** The config blob of a Flux artifact ({@link FLUX_CONFIG_BYTES}). */
 export function configBytes(): Uint8Array {
@@ -99,9 +111,15 @@ export function configBytes(): Uint8Array {
 }
 
 /** An OCI image manifest as go-containerregistry serialises it (no `artifactType`, no subject). */
-export function manifestBytes(config: Descriptor, layers: readonly Descriptor[], annotations: Readonly<Record<string, string>>): Uint8Array {
+export function manifestBytes(
+  config: Descriptor,
+  layers: readonly Descriptor[],
+  annotations: Readonly<Record<string, string>>,
+): Uint8Array {
   const ann = Object.keys(annotations).length > 0 ? `,"annotations":${goMap(annotations)}` : "";
-  return Buffer.from(`{"schemaVersion":2,"mediaType":${goString(MediaType.ociManifest)},"config":${goDescriptor(config)},"layers":[${layers.map(goDescriptor).join(",")}]${ann}}`);
+  return Buffer.from(
+    `{"schemaVersion":2,"mediaType":${goString(MediaType.ociManifest)},"config":${goDescriptor(config)},"layers":[${layers.map(goDescriptor).join(",")}]${ann}}`,
+  );
 }
 
 /**

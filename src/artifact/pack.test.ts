@@ -66,7 +66,13 @@ async function pack(root: string, opts?: PackOptions) {
 
 describe("packDirectory", () => {
   test("Flux layout: root '.', byte order walk, zeroed owners and times, modes kept", async () => {
-    const root = await tree({ "b.yaml": "b", "a/z.yaml": "z", "a/B.yaml": "B", "run.sh": { data: "#!/bin/sh", mode: 0o755 }, "empty": null });
+    const root = await tree({
+      "b.yaml": "b",
+      "a/z.yaml": "z",
+      "a/B.yaml": "B",
+      "run.sh": { data: "#!/bin/sh", mode: 0o755 },
+      empty: null,
+    });
     const { entries, p, bytes } = await pack(root);
     assert.deepEqual(
       entries.map((e) => [e.name, e.type, e.mode.toString(8)]),
@@ -95,10 +101,21 @@ describe("packDirectory", () => {
     assert.equal(a.p.diffId, b.p.diffId);
   });
 
-  const ignoreCases: { name: string; files: Record<string, string | null>; opts?: PackOptions; want: string[] }[] = [
+  const ignoreCases: {
+    name: string;
+    files: Record<string, string | null>;
+    opts?: PackOptions;
+    want: string[];
+  }[] = [
     {
       name: "default --ignore-paths drops VCS and media files, keeps CI files",
-      files: { ".git/config": "c", ".gitignore": "i", "logo.png": "p", ".github/workflows/ci.yaml": "w", "app.yaml": "a" },
+      files: {
+        ".git/config": "c",
+        ".gitignore": "i",
+        "logo.png": "p",
+        ".github/workflows/ci.yaml": "w",
+        "app.yaml": "a",
+      },
       want: [".", ".github", ".github/workflows", ".github/workflows/ci.yaml", "app.yaml"],
     },
     {
@@ -109,7 +126,14 @@ describe("packDirectory", () => {
     },
     {
       name: ".sourceignore files apply, scoped to their directory",
-      files: { ".sourceignore": "*.md\n", "sub/.sourceignore": "local.yaml\n", "sub/local.yaml": "l", "local.yaml": "r", "README.md": "m", "sub/README.md": "m" },
+      files: {
+        ".sourceignore": "*.md\n",
+        "sub/.sourceignore": "local.yaml\n",
+        "sub/local.yaml": "l",
+        "local.yaml": "r",
+        "README.md": "m",
+        "sub/README.md": "m",
+      },
       want: [".", ".sourceignore", "local.yaml", "sub", "sub/.sourceignore"],
     },
     {

@@ -17,7 +17,14 @@ import { createGzip, constants as zc } from "node:zlib";
 import { parseDigest, type Digest } from "../core/index.ts";
 import { ArtifactError } from "./errors.ts";
 import { goGzipStream } from "./go-deflate.ts";
-import { compareNames, loadIgnorePatterns, newMatcher, PUSH_DEFAULT_IGNORE, readPatterns, type IgnoreMatcher } from "./sourceignore.ts";
+import {
+  compareNames,
+  loadIgnorePatterns,
+  newMatcher,
+  PUSH_DEFAULT_IGNORE,
+  readPatterns,
+  type IgnoreMatcher,
+} from "./sourceignore.ts";
 import { BLOCK, encodeHeader, padding, TRAILER } from "./tar-header.ts";
 
 /** Options of {@link packDirectory}. */
@@ -83,7 +90,13 @@ function plan(dir: string, rel: readonly string[], matcher: IgnoreMatcher, out: 
     const parts = [...rel, e.name];
     if (!matcher.isIgnored(parts, e.isDirectory())) {
       const st = lstatSync(path);
-      out.push({ path, name: parts.join("/"), kind: e.isDirectory() ? "directory" : "file", mode: st.mode & 0o7777, size: e.isDirectory() ? 0 : st.size });
+      out.push({
+        path,
+        name: parts.join("/"),
+        kind: e.isDirectory() ? "directory" : "file",
+        mode: st.mode & 0o7777,
+        size: e.isDirectory() ? 0 : st.size,
+      });
     }
     // Like fluxcd/pkg tar.Tar, an excluded directory is still walked: a later `!` pattern may keep files in it.
     if (e.isDirectory()) plan(path, parts, matcher, out);
@@ -176,9 +189,14 @@ function goGzipHeader(): Transform {
  */
 export async function packDirectory(source: string, opts: PackOptions = {}): Promise<PackedLayer> {
   const st = await stat(source).catch((err: unknown) => {
-    throw new ArtifactError({ code: "INVALID_SOURCE", message: `source path does not exist: ${source}`, cause: err });
+    throw new ArtifactError({
+      code: "INVALID_SOURCE",
+      message: `source path does not exist: ${source}`,
+      cause: err,
+    });
   });
-  if (!st.isDirectory() && !st.isFile()) throw new ArtifactError({ code: "INVALID_SOURCE", message: `not a file or directory: ${source}` });
+  if (!st.isDirectory() && !st.isFile())
+    throw new ArtifactError({ code: "INVALID_SOURCE", message: `not a file or directory: ${source}` });
   const work = await mkdtemp(join(tmpdir(), "ocisync-pack-"));
   const dispose = () => rm(work, { recursive: true, force: true });
   try {
@@ -200,7 +218,9 @@ export async function packDirectory(source: string, opts: PackOptions = {}): Pro
     await pipeline(
       Readable.from(tarStream(rootMode, planned), { highWaterMark: 2 }),
       hashing(tarHash),
-      ...(opts.gzip === "zlib" ? [createGzip({ level: 6, chunkSize: 64 * 1024, flush: zc.Z_NO_FLUSH }), goGzipHeader()] : [goGzipStream()]),
+      ...(opts.gzip === "zlib"
+        ? [createGzip({ level: 6, chunkSize: 64 * 1024, flush: zc.Z_NO_FLUSH }), goGzipHeader()]
+        : [goGzipStream()]),
       hashing(gzHash, size),
       fh.createWriteStream(),
       opts.signal === undefined ? {} : { signal: opts.signal },

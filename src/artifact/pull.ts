@@ -9,7 +9,16 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { DEFAULT_LIMITS, digestHex, isCdError, MediaType, type Descriptor, type Digest, type ImageManifest, type Limits } from "../core/index.ts";
+import {
+  DEFAULT_LIMITS,
+  digestHex,
+  isCdError,
+  MediaType,
+  type Descriptor,
+  type Digest,
+  type ImageManifest,
+  type Limits,
+} from "../core/index.ts";
 import type { Repository } from "../oci/index.ts";
 import { ArtifactError } from "./errors.ts";
 import { entryComponents, extractTarGz } from "./extract.ts";
@@ -25,6 +34,8 @@ export interface PullOptions {
   readonly operation?: LayerOperation | undefined;
   readonly limits?: Limits | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Layer bytes received so far, for a progress bar. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 /** What was pulled. */
@@ -43,7 +54,12 @@ export interface PullResult {
 
 /** Layer media types that are gzip-compressed tars (Flux content, OCI and Docker image layers, Helm charts). */
 function isTarGzip(mt: string): boolean {
-  return mt === MediaType.fluxContent || mt.endsWith(".tar+gzip") || mt.endsWith(".tar.gzip") || mt === "application/vnd.docker.image.rootfs.diff.tar.gzip";
+  return (
+    mt === MediaType.fluxContent ||
+    mt.endsWith(".tar+gzip") ||
+    mt.endsWith(".tar.gzip") ||
+    mt === "application/vnd.docker.image.rootfs.diff.tar.gzip"
+  );
 }
 
 /** Wraps registry errors of the pull in stable artifact codes. */
@@ -53,9 +69,18 @@ function wrapFetch(err: unknown, what: "manifest" | "layer", desc?: Descriptor):
     return new ArtifactError({ code: "MANIFEST_TOO_LARGE", message: err.message, cause: err });
   }
   if (what === "layer" && desc !== undefined) {
-    if (err.code === "NOT_FOUND") return new ArtifactError({ code: "LAYER_NOT_FOUND", message: `layer ${desc.digest} is not in the repository`, cause: err });
+    if (err.code === "NOT_FOUND")
+      return new ArtifactError({
+        code: "LAYER_NOT_FOUND",
+        message: `layer ${desc.digest} is not in the repository`,
+        cause: err,
+      });
     if (err.code === "DIGEST_MISMATCH" || err.code === "SIZE_EXCEEDED") {
-      return new ArtifactError({ code: "DIGEST_MISMATCH", message: `layer ${desc.digest} does not match its digest: ${err.message}`, cause: err });
+      return new ArtifactError({
+        code: "DIGEST_MISMATCH",
+        message: `layer ${desc.digest} does not match its digest: ${err.message}`,
+        cause: err,
+      });
     }
   }
   return err;
@@ -64,7 +89,10 @@ function wrapFetch(err: unknown, what: "manifest" | "layer", desc?: Descriptor):
 /** Parses manifest bytes as an image manifest with layers, or fails with `UNEXPECTED_MEDIA_TYPE`. */
 export function parseArtifactManifest(bytes: Uint8Array, mediaType: string): ImageManifest {
   if (mediaType !== MediaType.ociManifest && mediaType !== MediaType.dockerManifest) {
-    throw new ArtifactError({ code: "UNEXPECTED_MEDIA_TYPE", message: `expected an image manifest, got ${mediaType}` });
+    throw new ArtifactError({
+      code: "UNEXPECTED_MEDIA_TYPE",
+      message: `expected an image manifest, got ${mediaType}`,
+    });
   }
   const m = JSON.parse(Buffer.from(bytes).toString("utf8")) as Partial<ImageManifest>;
   if (!Array.isArray(m.layers) || typeof m.config !== "object") {
@@ -77,16 +105,26 @@ export function parseArtifactManifest(bytes: Uint8Array, mediaType: string): Ima
  * Chooses the layer: the first, or the first with `mediaType`.
  * @throws ArtifactError `LAYER_NOT_FOUND`, `UNEXPECTED_MEDIA_TYPE` (extracting a layer that is not a tar+gzip)
  */
-export function selectLayer(m: ImageManifest, mediaType: string | undefined, operation: LayerOperation): Descriptor {
+export function selectLayer(
+  m: ImageManifest,
+  mediaType: string | undefined,
+  operation: LayerOperation,
+): Descriptor {
   const layer = mediaType === undefined ? m.layers[0] : m.layers.find((l) => l.mediaType === mediaType);
   if (layer === undefined) {
     throw new ArtifactError({
       code: "LAYER_NOT_FOUND",
-      message: mediaType === undefined ? "the artifact has no layers" : `the artifact has no layer of media type ${mediaType}`,
+      message:
+        mediaType === undefined
+          ? "the artifact has no layers"
+          : `the artifact has no layer of media type ${mediaType}`,
     });
   }
   if (operation === "extract" && !isTarGzip(layer.mediaType)) {
-    throw new ArtifactError({ code: "UNEXPECTED_MEDIA_TYPE", message: `layer ${layer.digest} has media type ${layer.mediaType}, not a tar+gzip to extract` });
+    throw new ArtifactError({
+      code: "UNEXPECTED_MEDIA_TYPE",
+      message: `layer ${layer.digest} has media type ${layer.mediaType}, not a tar+gzip to extract`,
+    });
   }
   return layer;
 }
@@ -96,7 +134,12 @@ export function selectLayer(m: ImageManifest, mediaType: string | undefined, ope
  * @throws ArtifactError (`MANIFEST_TOO_LARGE`, `UNEXPECTED_MEDIA_TYPE`, `LAYER_NOT_FOUND`, `DIGEST_MISMATCH`, and every
  * extraction code), OciError from the registry
  */
-export async function pullArtifact(repo: Repository, ref: { tag?: string | undefined; digest?: Digest | undefined }, outDir: string, opts: PullOptions = {}): Promise<PullResult> {
+export async function pullArtifact(
+  repo: Repository,
+  ref: { tag?: string | undefined; digest?: Digest | undefined },
+  outDir: string,
+  opts: PullOptions = {},
+): Promise<PullResult> {
   const signal = opts.signal;
   const fetched = await (async () => {
     const digest = ref.digest ?? (await repo.resolve(ref.tag ?? "latest", { signal })).digest;
@@ -113,11 +156,25 @@ export async function pullArtifact(repo: Repository, ref: { tag?: string | undef
   const body = await repo.fetchBlob(layer, { signal }).catch((err: unknown) => {
     throw wrapFetch(err, "layer", layer);
   });
-  const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+  let done = 0;
+  const counted =
+    opts.onProgress === undefined
+      ? body
+      : body.pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            transform(chunk, controller) {
+              done += chunk.byteLength;
+              opts.onProgress?.(done, layer.size);
+              controller.enqueue(chunk);
+            },
+          }),
+        );
+  const source = Readable.fromWeb(counted as WebReadableStream<Uint8Array>);
   let entries: number | undefined;
   try {
     if (operation === "extract") {
-      entries = (await extractTarGz(source, outDir, { limits: opts.limits ?? DEFAULT_LIMITS, signal })).entries;
+      entries = (await extractTarGz(source, outDir, { limits: opts.limits ?? DEFAULT_LIMITS, signal }))
+        .entries;
     } else {
       await copyLayer(source, layer, outDir, signal);
     }
@@ -140,25 +197,36 @@ export async function pullArtifact(repo: Repository, ref: { tag?: string | undef
 }
 
 /** `operation: copy`: the blob as one file (named by its `org.opencontainers.image.title` when safe). */
-async function copyLayer(source: Readable, layer: Descriptor, outDir: string, signal: AbortSignal | undefined): Promise<void> {
+async function copyLayer(
+  source: Readable,
+  layer: Descriptor,
+  outDir: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const out = resolve(outDir);
   await mkdir(dirname(out), { recursive: true });
   const tmp = await mkdtemp(join(dirname(out), `.${basename(out)}.ocisync-`));
   try {
     const title = layer.annotations?.["org.opencontainers.image.title"];
-    const safe = title !== undefined && (() => {
-      try {
-        return entryComponents(title).length === 1;
-      } catch {
-        return false;
-      }
-    })();
+    const safe =
+      title !== undefined &&
+      (() => {
+        try {
+          return entryComponents(title).length === 1;
+        } catch {
+          return false;
+        }
+      })();
     const name = safe ? title : `${digestHex(layer.digest)}.blob`;
     const fh = await open(join(tmp, name), "wx", 0o644);
     await pipeline(source, fh.createWriteStream(), signal === undefined ? {} : { signal });
     await rmdir(out).catch((err: unknown) => {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
-        throw new ArtifactError({ code: "OUTPUT_EXISTS", message: `output ${out} exists and is not an empty directory`, cause: err });
+        throw new ArtifactError({
+          code: "OUTPUT_EXISTS",
+          message: `output ${out} exists and is not an empty directory`,
+          cause: err,
+        });
       }
     });
     await rename(tmp, out);

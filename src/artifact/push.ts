@@ -5,13 +5,28 @@
  * stays flat whatever the artifact's size. https://fluxcd.io/flux/cmd/flux_push_artifact/
  */
 import { open, type FileHandle } from "node:fs/promises";
-import { MediaType, sha256Of, SYSTEM_CLOCK, type Clock, type Descriptor, type Digest } from "../core/index.ts";
+import {
+  MediaType,
+  sha256Of,
+  SYSTEM_CLOCK,
+  type Clock,
+  type Descriptor,
+  type Digest,
+} from "../core/index.ts";
 import type { BlobPushResult, Repository } from "../oci/index.ts";
-import { artifactAnnotations, configBytes, manifestBytes, REPRODUCIBLE_CREATED, rfc3339, type ArtifactMetadata } from "./metadata.ts";
+import {
+  artifactAnnotations,
+  configBytes,
+  manifestBytes,
+  REPRODUCIBLE_CREATED,
+  rfc3339,
+  type ArtifactMetadata,
+} from "./metadata.ts";
 import { packDirectory, type GzipEncoder } from "./pack.ts";
 
 /** Progress of a push, for a progress bar. */
-export type PushProgress = { readonly phase: "pack" } | { readonly phase: "upload"; readonly done: number; readonly total: number };
+export type PushProgress =
+  { readonly phase: "pack" } | { readonly phase: "upload"; readonly done: number; readonly total: number };
 
 /** Options of {@link pushArtifact}. */
 export interface PushOptions extends ArtifactMetadata {
@@ -72,7 +87,12 @@ function fileStream(path: string, onRead: (n: number) => void): ReadableStream<U
  * Packs `source` and pushes it to `repo` under `tag` (untagged when undefined).
  * @throws ArtifactError (`INVALID_SOURCE`, `INVALID_ANNOTATION`), OciError from the registry
  */
-export async function pushArtifact(repo: Repository, source: string, tag: string | undefined, opts: PushOptions = {}): Promise<PushResult> {
+export async function pushArtifact(
+  repo: Repository,
+  source: string,
+  tag: string | undefined,
+  opts: PushOptions = {},
+): Promise<PushResult> {
   const clock = opts.clock ?? SYSTEM_CLOCK;
   const created = opts.created ?? (opts.reproducible === true ? REPRODUCIBLE_CREATED : rfc3339(clock.now()));
   const annotations = artifactAnnotations(opts, created);
@@ -87,7 +107,11 @@ export async function pushArtifact(repo: Repository, source: string, tag: string
     const signal = opts.signal;
     const layer: Descriptor = { mediaType: MediaType.fluxContent, digest: packed.digest, size: packed.size };
     const cfgBytes = configBytes();
-    const config: Descriptor = { mediaType: MediaType.fluxConfig, digest: sha256Of(cfgBytes), size: cfgBytes.byteLength };
+    const config: Descriptor = {
+      mediaType: MediaType.fluxConfig,
+      digest: sha256Of(cfgBytes),
+      size: cfgBytes.byteLength,
+    };
     let done = 0;
     const report = (n: number) => {
       done += n;

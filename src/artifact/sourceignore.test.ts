@@ -82,10 +82,19 @@ interface LoadRow {
   readonly checks?: { path: string; isDir: boolean; matcher: string; ignored: boolean }[];
 }
 
-function shape(ps: readonly IgnorePattern[], root: readonly string[]): { pattern: string; domain: string[] }[] {
+function shape(
+  ps: readonly IgnorePattern[],
+  root: readonly string[],
+): { pattern: string; domain: string[] }[] {
   return ps.map((p) => {
-    const domain = p.domain.length >= root.length && root.every((r, i) => p.domain[i] === r) ? ["ROOT", ...p.domain.slice(root.length)] : [...p.domain];
-    return { pattern: `${p.inclusion ? "!" : ""}${p.parts.join("/")}${p.dirOnly ? "/" : ""}`, domain: root.length === 0 ? [...p.domain] : domain };
+    const domain =
+      p.domain.length >= root.length && root.every((r, i) => p.domain[i] === r)
+        ? ["ROOT", ...p.domain.slice(root.length)]
+        : [...p.domain];
+    return {
+      pattern: `${p.inclusion ? "!" : ""}${p.parts.join("/")}${p.dirOnly ? "/" : ""}`,
+      domain: root.length === 0 ? [...p.domain] : domain,
+    };
   });
 }
 

@@ -27,7 +27,16 @@ export const IGNORE_FILE = ".sourceignore";
 /** `sourceignore.ExcludeVCS`. */
 export const EXCLUDE_VCS: readonly string[] = [".git/", ".gitignore", ".gitmodules", ".gitattributes"];
 /** `sourceignore.ExcludeExt`. */
-export const EXCLUDE_EXT: readonly string[] = ["*.jpg", "*.jpeg", "*.gif", "*.png", "*.wmv", "*.flv", "*.tar.gz", "*.zip"];
+export const EXCLUDE_EXT: readonly string[] = [
+  "*.jpg",
+  "*.jpeg",
+  "*.gif",
+  "*.png",
+  "*.wmv",
+  "*.flv",
+  "*.tar.gz",
+  "*.zip",
+];
 /** `sourceignore.ExcludeCI`. */
 export const EXCLUDE_CI: readonly string[] = [
   ".github/",
@@ -149,7 +158,10 @@ export function defaultPatterns(domain: readonly string[] = []): IgnorePattern[]
 }
 
 /** `sourceignore.NewDefaultMatcher`: VCS + defaults at lowest priority, then `patterns`. */
-export function newDefaultMatcher(patterns: readonly IgnorePattern[], domain: readonly string[] = []): IgnoreMatcher {
+export function newDefaultMatcher(
+  patterns: readonly IgnorePattern[],
+  domain: readonly string[] = [],
+): IgnoreMatcher {
   return newMatcher([...vcsPatterns(domain), ...defaultPatterns(domain), ...patterns]);
 }
 
@@ -157,8 +169,13 @@ export function newDefaultMatcher(patterns: readonly IgnorePattern[], domain: re
  * source-controller's archive filter (`artifact/storage` `SourceIgnoreFilter`): with no patterns the default
  * matcher; with any pattern only the VCS patterns stay below them (the other defaults are dropped).
  */
-export function newArchiveMatcher(patterns: readonly IgnorePattern[], domain: readonly string[] = []): IgnoreMatcher {
-  return patterns.length === 0 ? newDefaultMatcher([], domain) : newMatcher([...vcsPatterns(domain), ...patterns]);
+export function newArchiveMatcher(
+  patterns: readonly IgnorePattern[],
+  domain: readonly string[] = [],
+): IgnoreMatcher {
+  return patterns.length === 0
+    ? newDefaultMatcher([], domain)
+    : newMatcher([...vcsPatterns(domain), ...patterns]);
 }
 
 /** Patterns from ignore-file text (`ReadPatterns`): lines starting with `#` and blank lines are skipped. */
@@ -185,12 +202,16 @@ export async function readIgnoreFile(path: string, domain: readonly string[] = [
  * `LoadIgnorePatterns`: the directory's own `.sourceignore`, then each subdirectory's in name order, depth
  * first, each scoped to its directory (`.git` skipped; symlinked directories are not followed).
  */
-export async function loadIgnorePatterns(dir: string, domain: readonly string[] = []): Promise<IgnorePattern[]> {
+export async function loadIgnorePatterns(
+  dir: string,
+  domain: readonly string[] = [],
+): Promise<IgnorePattern[]> {
   const ps = await readIgnoreFile(join(dir, IGNORE_FILE), domain);
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => compareNames(a.name, b.name));
   for (const e of entries) {
-    if (e.isDirectory() && e.name !== ".git") ps.push(...(await loadIgnorePatterns(join(dir, e.name), [...domain, e.name])));
+    if (e.isDirectory() && e.name !== ".git")
+      ps.push(...(await loadIgnorePatterns(join(dir, e.name), [...domain, e.name])));
   }
   return ps;
 }

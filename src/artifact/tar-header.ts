@@ -26,14 +26,22 @@ const MAX_OCTAL_SIZE = 8 ** 11; // 12-byte field: 11 octal digits and a NUL
 
 const isAscii = (s: string): boolean => Buffer.byteLength(s) === s.length;
 /** Go's `toASCII`: drops every non-ASCII character. */
-const toAscii = (s: string): string => (isAscii(s) ? s : Array.from(s).filter((c) => (c.codePointAt(0) ?? 0) < 0x80).join(""));
+const toAscii = (s: string): string =>
+  isAscii(s)
+    ? s
+    : Array.from(s)
+        .filter((c) => (c.codePointAt(0) ?? 0) < 0x80)
+        .join("");
 
 function putString(b: Buffer, off: number, size: number, s: string): void {
   const bytes = Buffer.from(s, "latin1");
   bytes.copy(b, off, 0, Math.min(size, bytes.length));
   if (bytes.length < size) b[off + bytes.length] = 0;
   if (bytes.length > size && b[off + size - 1] === 0x2f) {
-    const trimmed = bytes.subarray(0, size - 1).toString("latin1").replace(/\/+$/, "");
+    const trimmed = bytes
+      .subarray(0, size - 1)
+      .toString("latin1")
+      .replace(/\/+$/, "");
     b[off + trimmed.length] = 0;
   }
 }

@@ -6,7 +6,16 @@ import { progressBar } from "./progress.ts";
 
 function io(isTTY: boolean): { io: CliIo; err: string[] } {
   const err: string[] = [];
-  return { io: { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s), isTTY }, env: {}, cwd: "/", homedir: "/" }, err };
+  return {
+    io: {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => err.push(s), isTTY },
+      env: {},
+      cwd: "/",
+      homedir: "/",
+    },
+    err,
+  };
 }
 
 const cases: { name: string; tty: boolean; want: string[] }[] = [
@@ -14,7 +23,12 @@ const cases: { name: string; tty: boolean; want: string[] }[] = [
   {
     name: "TTY: draws and clears",
     tty: true,
-    want: ["\r\x1b[2Kpush packing", `\r\x1b[2Kpush [###############...............] 1.0 MiB / 2.0 MiB 50%`, `\r\x1b[2Kpush [##############################] 2.0 MiB / 2.0 MiB 100%`, "\r\x1b[2K"],
+    want: [
+      "\r\x1b[2Kpush packing",
+      `\r\x1b[2Kpush [###############...............] 1.0 MiB / 2.0 MiB 50%`,
+      `\r\x1b[2Kpush [##############################] 2.0 MiB / 2.0 MiB 100%`,
+      "\r\x1b[2K",
+    ],
   },
 ];
 for (const c of cases) {

@@ -18,7 +18,11 @@ function mib(n: number): string {
 }
 
 /** A progress bar for `label`, or a no-op when stderr is not a terminal or `quiet` is set. */
-export function progressBar(io: CliIo, label: string, opts: { quiet?: boolean; now?: () => number } = {}): ProgressBar {
+export function progressBar(
+  io: CliIo,
+  label: string,
+  opts: { quiet?: boolean; now?: () => number } = {},
+): ProgressBar {
   const tty = io.stderr.isTTY === true && opts.quiet !== true;
   const now = opts.now ?? (() => performance.now());
   let last = -Infinity;
@@ -35,7 +39,9 @@ export function progressBar(io: CliIo, label: string, opts: { quiet?: boolean; n
       last = t;
       const frac = total > 0 ? Math.min(1, done / total) : 1;
       const full = Math.round(frac * WIDTH);
-      draw(`${label} [${"#".repeat(full)}${".".repeat(WIDTH - full)}] ${mib(done)} / ${mib(total)} ${Math.round(frac * 100)}%`);
+      draw(
+        `${label} [${"#".repeat(full)}${".".repeat(WIDTH - full)}] ${mib(done)} / ${mib(total)} ${Math.round(frac * 100)}%`,
+      );
     },
     phase(text) {
       if (tty) draw(`${label} ${text}`);

@@ -69,17 +69,32 @@ export function gzipBomb(members: number): { bytes: Buffer; expanded: number } {
   const chunk = 64 * 1024 * 1024;
   const zeros = gzipSync(Buffer.alloc(chunk), { level: 9 });
   const header = gzipSync(rawHeader({ name: "bomb.yaml" }, chunk * members));
-  return { bytes: Buffer.concat([header, ...Array.from({ length: members }, () => zeros)]), expanded: chunk * members };
+  return {
+    bytes: Buffer.concat([header, ...Array.from({ length: members }, () => zeros)]),
+    expanded: chunk * members,
+  };
 }
 
 /** A Flux-shaped artifact around `layer`: config `{}`, the layer with `layerMediaType`, annotations. */
 export function hostileArtifact(
   layer: Uint8Array,
   opts: { layerMediaType?: string; annotations?: Record<string, string>; layers?: number } = {},
-): { config: { desc: Descriptor; bytes: Uint8Array }; layer: { desc: Descriptor; bytes: Uint8Array }; manifest: { desc: Descriptor; bytes: Uint8Array } } {
+): {
+  config: { desc: Descriptor; bytes: Uint8Array };
+  layer: { desc: Descriptor; bytes: Uint8Array };
+  manifest: { desc: Descriptor; bytes: Uint8Array };
+} {
   const configBytes = Buffer.from("{}");
-  const config: Descriptor = { mediaType: MediaType.fluxConfig, digest: sha256Of(configBytes), size: configBytes.length };
-  const layerDesc: Descriptor = { mediaType: opts.layerMediaType ?? MediaType.fluxContent, digest: sha256Of(layer), size: layer.byteLength };
+  const config: Descriptor = {
+    mediaType: MediaType.fluxConfig,
+    digest: sha256Of(configBytes),
+    size: configBytes.length,
+  };
+  const layerDesc: Descriptor = {
+    mediaType: opts.layerMediaType ?? MediaType.fluxContent,
+    digest: sha256Of(layer),
+    size: layer.byteLength,
+  };
   const manifest: ImageManifest = {
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
@@ -91,6 +106,9 @@ export function hostileArtifact(
   return {
     config: { desc: config, bytes: configBytes },
     layer: { desc: layerDesc, bytes: layer },
-    manifest: { desc: { mediaType: MediaType.ociManifest, digest: sha256Of(bytes), size: bytes.length }, bytes },
+    manifest: {
+      desc: { mediaType: MediaType.ociManifest, digest: sha256Of(bytes), size: bytes.length },
+      bytes,
+    },
   };
 }

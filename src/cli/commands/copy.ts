@@ -21,7 +21,8 @@ export async function runCopy(srcUrl: string, dstUrl: string, ctx: CommandContex
   const tag = refOf(dst).tag ?? s.tag;
   const srcRepo = (await clientFor(ctx, src)).repository(src);
   const dstRepo = (await clientFor(ctx, dst)).repository(dst);
-  const sameRegistry = src.kind === "registry" && dst.kind === "registry" && src.ref.registry === dst.ref.registry;
+  const sameRegistry =
+    src.kind === "registry" && dst.kind === "registry" && src.ref.registry === dst.ref.registry;
   const r = await copyArtifact(srcRepo, s.digest ?? s.tag ?? "latest", dstRepo, tag, {
     mountFrom: sameRegistry ? src.ref.repository : undefined,
     signal: ctx.signal,
@@ -39,7 +40,9 @@ export async function runCopy(srcUrl: string, dstUrl: string, ctx: CommandContex
   };
   if (ctx.flags.output === "json") printJson(ctx.io, out);
   else {
-    ctx.io.stderr.write(`✔ copied ${out.src}@${r.digest} to ${out.dst}${tag === undefined ? "" : `:${tag}`} (${r.manifests} manifests, ${r.blobsCopied} blobs sent, ${r.blobsSkipped} already there, ${r.signatureTags.length} signature tags, ${r.referrers.length} referrers)\n`);
+    ctx.io.stderr.write(
+      `✔ copied ${out.src}@${r.digest} to ${out.dst}${tag === undefined ? "" : `:${tag}`} (${r.manifests} manifests, ${r.blobsCopied} blobs sent, ${r.blobsSkipped} already there, ${r.signatureTags.length} signature tags, ${r.referrers.length} referrers)\n`,
+    );
     ctx.io.stdout.write(`${out.dst}@${r.digest}\n`);
   }
   return 0;

@@ -17,8 +17,17 @@ export async function runList(url: string, flags: { semver?: string }, ctx: Comm
     return 0;
   }
   const base = repositoryUrl(target).replace(/^oci:\/\//, "");
-  const rows = [["ARTIFACT", "DIGEST", "SOURCE", "REVISION"], ...items.map((i) => [`${base}:${i.tag}`, i.digest, i.source ?? "", i.revision ?? ""])];
+  const rows = [
+    ["ARTIFACT", "DIGEST", "SOURCE", "REVISION"],
+    ...items.map((i) => [`${base}:${i.tag}`, i.digest, i.source ?? "", i.revision ?? ""]),
+  ];
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  for (const r of rows) ctx.io.stdout.write(`${r.map((v, c) => (c < 3 ? v.padEnd(widths[c] ?? 0) : v)).join("\t").trimEnd()}\n`);
+  for (const r of rows)
+    ctx.io.stdout.write(
+      `${r
+        .map((v, c) => (c < 3 ? v.padEnd(widths[c] ?? 0) : v))
+        .join("\t")
+        .trimEnd()}\n`,
+    );
   return 0;
 }

@@ -20,7 +20,10 @@ export interface PushFlags {
 /** `oci://host/repo` or `oci-layout://dir`, without tag or digest. */
 export function repositoryUrl(target: Target): string {
   return target.kind === "registry"
-    ? formatTarget({ kind: "registry", ref: { registry: target.ref.registry, repository: target.ref.repository } })
+    ? formatTarget({
+        kind: "registry",
+        ref: { registry: target.ref.registry, repository: target.ref.repository },
+      })
     : formatTarget({ kind: "layout", dir: target.dir });
 }
 
@@ -28,7 +31,12 @@ function annotationsOf(flags: PushFlags): Record<string, string> {
   try {
     return parseAnnotations(flags.annotation ?? []);
   } catch (err) {
-    if (isArtifactError(err)) throw new ConfigError({ code: "INVALID_ARGUMENT", message: `--annotation: ${err.message}`, cause: err });
+    if (isArtifactError(err))
+      throw new ConfigError({
+        code: "INVALID_ARGUMENT",
+        message: `--annotation: ${err.message}`,
+        cause: err,
+      });
     throw err;
   }
 }
@@ -37,12 +45,19 @@ function annotationsOf(flags: PushFlags): Record<string, string> {
  * `ocisync push DIR|FILE URL:TAG`: packs like `flux push artifact` and pushes; prints `REPO@DIGEST`, or with
  * `-o json` `{"url","repository","tag","digest"}` (Flux's shape; `url` is `oci://REPO@DIGEST`).
  */
-export async function runPush(path: string, url: string, flags: PushFlags, ctx: CommandContext): Promise<number> {
+export async function runPush(
+  path: string,
+  url: string,
+  flags: PushFlags,
+  ctx: CommandContext,
+): Promise<number> {
   const target = targetArg(url);
   const tag = target.kind === "registry" ? target.ref.tag : target.tag;
-  if (tag === undefined) throw new ConfigError({ code: "INVALID_ARGUMENT", message: `${url}: give a tag (URL:TAG)` });
+  if (tag === undefined)
+    throw new ConfigError({ code: "INVALID_ARGUMENT", message: `${url}: give a tag (URL:TAG)` });
   const annotations = annotationsOf(flags);
-  if (flags.gzip !== undefined && flags.gzip !== "go" && flags.gzip !== "zlib") throw new ConfigError({ code: "INVALID_ARGUMENT", message: "--gzip: want go or zlib" });
+  if (flags.gzip !== undefined && flags.gzip !== "go" && flags.gzip !== "zlib")
+    throw new ConfigError({ code: "INVALID_ARGUMENT", message: "--gzip: want go or zlib" });
   const repo = (await clientFor(ctx, target)).repository(target);
   const bar = progressBar(ctx.io, "push");
   let result;
@@ -51,7 +66,8 @@ export async function runPush(path: string, url: string, flags: PushFlags, ctx: 
       source: flags.source,
       revision: flags.revision,
       annotations,
-      ignorePaths: flags.ignorePaths === undefined ? undefined : flags.ignorePaths.split(",").filter((p) => p !== ""),
+      ignorePaths:
+        flags.ignorePaths === undefined ? undefined : flags.ignorePaths.split(",").filter((p) => p !== ""),
       sourceIgnore: flags.sourceignore,
       reproducible: flags.reproducible,
       gzip: flags.gzip,
@@ -68,7 +84,9 @@ export async function runPush(path: string, url: string, flags: PushFlags, ctx: 
   if (ctx.flags.output === "json") {
     printJson(ctx.io, { url: `${base}@${result.digest}`, repository: base, tag, digest: result.digest });
   } else {
-    ctx.io.stderr.write(`✔ artifact successfully pushed to ${base}:${tag} (layer ${result.uploaded.layer})\n`);
+    ctx.io.stderr.write(
+      `✔ artifact successfully pushed to ${base}:${tag} (layer ${result.uploaded.layer})\n`,
+    );
     ctx.io.stdout.write(`${base}@${result.digest}\n`);
   }
   return 0;
