@@ -75,7 +75,8 @@ function wrapFetch(err: unknown, what: "manifest" | "layer", desc?: Descriptor):
         message: `layer ${desc.digest} is not in the repository`,
         cause: err,
       });
-    if (err.code === "DIGEST_MISMATCH" || err.code === "SIZE_EXCEEDED") {
+    // A short read is a broken transfer (retryable), not wrong content: it stays an OciError.
+    if (err.code === "DIGEST_MISMATCH" || (err.code === "SIZE_EXCEEDED" && !err.retryable)) {
       return new ArtifactError({
         code: "DIGEST_MISMATCH",
         message: `layer ${desc.digest} does not match its digest: ${err.message}`,
