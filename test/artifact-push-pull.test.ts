@@ -11,8 +11,16 @@ import { ArtifactError, pullArtifact, pushArtifact, type PullOptions } from "../
 import { main } from "../src/cli/index.ts";
 import type { CliIo } from "../src/cli/index.ts";
 import { DEFAULT_LIMITS, digestHex, type Descriptor } from "../src/core/index.ts";
-import { OciClient, parseTarget, type Credential, type Repository } from "../src/oci/index.ts";
+import {
+  DEFAULT_RETRY,
+  OciClient,
+  OciError,
+  parseTarget,
+  type Credential,
+  type Repository,
+} from "../src/oci/index.ts";
 import { gzipBomb, hostileArtifact, rawTarGz, type RawEntry } from "./support/hostile.ts";
+import { startFaultProxy, type FaultRule } from "./support/fault-proxy.ts";
 import { startRegistry, type TestRegistry } from "./support/registry.ts";
 
 let reg: TestRegistry;
@@ -428,4 +436,62 @@ describe("hostile input (real registry)", () => {
       );
     });
   }
+});
+
+describe("broken transfers (fault proxy in front of the real registry)", () => {
+  test("corrupted layer bytes: DIGEST_MISMATCH; truncated: a retryable registry error; nothing left behind", async () => {
+    const plain = await startRegistry();
+    const proxy = await startFaultProxy(plain);
+    try {
+      const direct = new OciClient({ plainHttp: true }).repository(
+        parseTarget(`oci://${plain.host}/faults/app`),
+      );
+      const src = await writeTree(fresh("src"), {
+        "a.yaml": "kind: ConfigMap\n".repeat(2000),
+        "b.yaml": "b",
+      });
+      const pushed = await pushArtifact(direct, src, "1.0.0");
+      const viaProxy = new OciClient({
+        plainHttp: true,
+        retry: { ...DEFAULT_RETRY, attempts: 1 },
+      }).repository(parseTarget(`oci://${proxy.host}/faults/app`));
+      const blobPath = new RegExp(`/blobs/${pushed.layer.digest}$`);
+      const cases: { name: string; fault: FaultRule["fault"]; times: number; check: (e: unknown) => void }[] =
+        [
+          {
+            name: "corrupt",
+            fault: { kind: "corrupt" },
+            times: 2,
+            check: (e) => {
+              assert.ok(e instanceof ArtifactError, String(e));
+              assert.equal(e.code, "DIGEST_MISMATCH");
+            },
+          },
+          {
+            name: "truncate",
+            fault: { kind: "truncate", afterBytes: 100 },
+            times: 1,
+            check: (e) => {
+              assert.ok(e instanceof OciError, String(e));
+              assert.equal(e.retryable, true);
+            },
+          },
+        ];
+      for (const c of cases) {
+        proxy.setRules([{ match: { method: "GET", path: blobPath }, fault: c.fault, times: c.times }]);
+        const out = fresh("out");
+        await assert.rejects(pullArtifact(viaProxy, { tag: "1.0.0" }, out), (e: unknown) => {
+          c.check(e);
+          return true;
+        });
+        await assert.rejects(lstat(out), { code: "ENOENT" }, c.name);
+      }
+      proxy.setRules([]);
+      const ok = await pullArtifact(viaProxy, { tag: "1.0.0" }, fresh("out"));
+      assert.equal(ok.digest, pushed.digest);
+    } finally {
+      await proxy.stop();
+      await plain.stop();
+    }
+  });
 });

@@ -87,6 +87,25 @@ function wrapFetch(err: unknown, what: "manifest" | "layer", desc?: Descriptor):
   return err;
 }
 
+/** Reads the layer to its end; returns the `DIGEST_MISMATCH` error if its bytes do not match, else undefined. */
+async function digestProblem(
+  repo: Repository,
+  layer: Descriptor,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  try {
+    const body = await repo.fetchBlob(layer, { signal });
+    const reader = body.getReader();
+    while (!(await reader.read()).done) {
+      // drain: the stream checks size and digest at its end
+    }
+    return undefined;
+  } catch (err) {
+    const wrapped = wrapFetch(err, "layer", layer);
+    return wrapped instanceof ArtifactError && wrapped.code === "DIGEST_MISMATCH" ? wrapped : undefined;
+  }
+}
+
 /** Parses manifest bytes as an image manifest with layers, or fails with `UNEXPECTED_MEDIA_TYPE`. */
 export function parseArtifactManifest(bytes: Uint8Array, mediaType: string): ImageManifest {
   if (mediaType !== MediaType.ociManifest && mediaType !== MediaType.dockerManifest) {
@@ -180,6 +199,12 @@ export async function pullArtifact(
       await copyLayer(source, layer, outDir, signal);
     }
   } catch (err) {
+    // Flipped bytes usually break gzip before the digest is checked at the end of the stream; read the
+    // layer again to its end so that the report names the real cause.
+    if (isCdError(err) && err.code === "INVALID_ARCHIVE") {
+      const mismatch = await digestProblem(repo, layer, signal);
+      if (mismatch !== undefined) throw mismatch;
+    }
     throw wrapFetch(err, "layer", layer);
   }
   const src = annotations[SOURCE_ANNOTATION];
