@@ -92,7 +92,7 @@ async function digestProblem(
   repo: Repository,
   layer: Descriptor,
   signal: AbortSignal | undefined,
-): Promise<unknown> {
+): Promise<ArtifactError | undefined> {
   try {
     const body = await repo.fetchBlob(layer, { signal });
     const reader = body.getReader();
