@@ -210,7 +210,8 @@ describe("CLI push/pull/tag/list (real registry)", () => {
     assert.equal(pj.repository, url);
     assert.equal(pj.url, `${url}@${pj.digest}`);
     const out = fresh("out");
-    const pull = await cli("-o", "json", "pull", `${url}:1.2.0`, "--output-dir", out);
+    // Flux's spelling: `--output DIR` (the global -o stays the format).
+    const pull = await cli("pull", `${url}:1.2.0`, "--output", out, "-o", "json");
     assert.equal(pull.code, 0, pull.err);
     const pl = JSON.parse(pull.out) as {
       digest: string;

@@ -52,6 +52,24 @@ function report(io: CliIo, err: unknown, flags: GlobalFlags | undefined): number
   return ExitCode.failure;
 }
 
+const FORMATS = new Set(["text", "json"]);
+
+/**
+ * `ocisync pull URL --output DIR` is Flux's flag (`flux pull artifact --output`), but `--output` is also the global
+ * format flag. After `pull`, a `--output` whose value is not a format is read as `--output-dir` (`-o` stays the format).
+ */
+export function fluxPullOutput(argv: readonly string[]): string[] {
+  const at = argv.indexOf("pull");
+  if (at < 0) return [...argv];
+  return argv.flatMap((a, i) => {
+    if (i <= at) return [a];
+    if (a === "--output" && !FORMATS.has(argv[i + 1] ?? "")) return ["--output-dir"];
+    if (a.startsWith("--output=") && !FORMATS.has(a.slice("--output=".length)))
+      return [`--output-dir=${a.slice("--output=".length)}`];
+    return [a];
+  });
+}
+
 /** The CLI entry point: parses `argv`, runs one command, returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = realIo()): Promise<number> {
   let flags: GlobalFlags | undefined;
@@ -65,7 +83,7 @@ export async function main(argv: readonly string[], io: CliIo = realIo()): Promi
     return runner({ io, flags: f, logger, signal });
   });
   try {
-    await program.parseAsync([...argv], { from: "user" });
+    await program.parseAsync(fluxPullOutput(argv), { from: "user" });
     return result();
   } catch (err) {
     if (isCommanderExit(err)) return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
