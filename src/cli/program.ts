@@ -166,9 +166,15 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .option("--no-sourceignore", "do not apply .sourceignore files found in the tree (exactly flux push)")
     .option("--reproducible", "pin created to 1970-01-01T00:00:00Z: the same directory gives the same digest")
     .option("--gzip <encoder>", "go (default: Go's exact bytes, the digest flux push gives) or zlib (faster)")
+    .option("--sign-key <file>", "then sign it with this key, as ocisync sign --key")
+    .option("--sign-keyless", "then sign it keyless (Fulcio + Rekor), as ocisync sign --keyless")
+    .option("--sign-legacy", "write that signature in the legacy .sig format")
+    .option("--fulcio-url <url>", "Fulcio (--sign-keyless)")
+    .option("--rekor-url <url>", "Rekor (--sign-keyless)")
+    .option("--identity-token <token>", "OIDC token (--sign-keyless; default: the CI's ambient token)")
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ source?: string; revision?: string; annotation: string[]; ignorePaths?: string; sourceignore: boolean; reproducible?: boolean; gzip?: string }>();
+        const o = cmd.opts<{ source?: string; revision?: string; annotation: string[]; ignorePaths?: string; sourceignore: boolean; reproducible?: boolean; gzip?: string; signKey?: string; signKeyless?: boolean; signLegacy?: boolean; fulcioUrl?: string; rekorUrl?: string; identityToken?: string }>();
         const { runPush } = await import("./commands/push.ts");
         return runPush(String(cmd.args[0]), String(cmd.args[1]), { ...o, reproducible: o.reproducible === true }, ctx);
       }),

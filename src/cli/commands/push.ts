@@ -5,6 +5,9 @@ import { formatTarget, type Target } from "../../oci/index.ts";
 import { clientFor, targetArg } from "../client.ts";
 import { printJson, type CommandContext } from "../io.ts";
 import { progressBar } from "../progress.ts";
+import type { ArtifactSigner } from "../../verify/index.ts";
+import type { Descriptor } from "../../core/index.ts";
+import type { Repository } from "../../oci/index.ts";
 
 /** Flags of `ocisync push`, named as `flux push artifact` names them. */
 export interface PushFlags {
@@ -15,6 +18,51 @@ export interface PushFlags {
   readonly sourceignore: boolean;
   readonly reproducible: boolean;
   readonly gzip?: string;
+  /** Sign what was pushed with this key (`ocisync sign --key`). */
+  readonly signKey?: string;
+  /** Sign what was pushed keyless (`ocisync sign --keyless`). */
+  readonly signKeyless?: boolean;
+  /** Write the signature in the legacy `.sig` format. */
+  readonly signLegacy?: boolean;
+  readonly fulcioUrl?: string;
+  readonly rekorUrl?: string;
+  readonly identityToken?: string;
+}
+
+/** Signs the pushed manifest as `ocisync sign` would (bundle referrer, or `.sig` with `--sign-legacy`). */
+async function signPushed(
+  repo: Repository,
+  manifest: Descriptor,
+  signer: ArtifactSigner,
+  flags: PushFlags,
+  ctx: CommandContext,
+): Promise<{ format: string; digest: string }> {
+  const { signArtifact } = await import("../../verify/index.ts");
+  const format = flags.signLegacy === true ? "legacy" : "bundle";
+  const signed = await signArtifact(repo, manifest, signer, {
+    format,
+    dockerReference: repo.name,
+    now: new Date(),
+    signal: ctx.signal,
+  });
+  return { format: signed.format, digest: signed.manifest.digest };
+}
+
+/** The signer for `--sign-key`/`--sign-keyless`, made before anything is pushed (a bad key pushes nothing). */
+async function pushSigner(flags: PushFlags, ctx: CommandContext): Promise<ArtifactSigner | undefined> {
+  if (flags.signKey === undefined && flags.signKeyless !== true) return undefined;
+  const { signerOf } = await import("./sign.ts");
+  return signerOf(
+    {
+      ...(flags.signKey === undefined ? {} : { key: flags.signKey }),
+      keyless: flags.signKeyless === true,
+      tlogUpload: false,
+      ...(flags.fulcioUrl === undefined ? {} : { fulcioUrl: flags.fulcioUrl }),
+      ...(flags.rekorUrl === undefined ? {} : { rekorUrl: flags.rekorUrl }),
+      ...(flags.identityToken === undefined ? {} : { identityToken: flags.identityToken }),
+    },
+    ctx,
+  );
 }
 
 /** `oci://host/repo` or `oci-layout://dir`, without tag or digest. */
@@ -58,6 +106,7 @@ export async function runPush(
   const annotations = annotationsOf(flags);
   if (flags.gzip !== undefined && flags.gzip !== "go" && flags.gzip !== "zlib")
     throw new ConfigError({ code: "INVALID_ARGUMENT", message: "--gzip: want go or zlib" });
+  const signer = await pushSigner(flags, ctx);
   const repo = (await clientFor(ctx, target)).repository(target);
   const bar = progressBar(ctx.io, "push");
   let result;
@@ -81,12 +130,21 @@ export async function runPush(
     bar.done();
   }
   const base = repositoryUrl(target);
+  const signature =
+    signer === undefined ? undefined : await signPushed(repo, result.manifest, signer, flags, ctx);
   if (ctx.flags.output === "json") {
-    printJson(ctx.io, { url: `${base}@${result.digest}`, repository: base, tag, digest: result.digest });
+    printJson(ctx.io, {
+      url: `${base}@${result.digest}`,
+      repository: base,
+      tag,
+      digest: result.digest,
+      ...(signature === undefined ? {} : { signature }),
+    });
   } else {
     ctx.io.stderr.write(
       `✔ artifact successfully pushed to ${base}:${tag} (layer ${result.uploaded.layer})\n`,
     );
+    if (signature !== undefined) ctx.io.stderr.write(`✔ signed (${signature.format}: ${signature.digest})\n`);
     ctx.io.stdout.write(`${base}@${result.digest}\n`);
   }
   return 0;

@@ -28,7 +28,11 @@ export interface SignFlags {
   readonly tlogUpload: boolean;
 }
 
-async function signerOf(flags: SignFlags, ctx: CommandContext): Promise<ArtifactSigner> {
+/** The signer the flags ask for: a key (cosign encrypted or PEM; optionally logged in Rekor) or keyless. */
+export async function signerOf(
+  flags: Omit<SignFlags, "legacy">,
+  ctx: CommandContext,
+): Promise<ArtifactSigner> {
   if ((flags.key === undefined) === !flags.keyless)
     throw new ConfigError({
       code: "INVALID_ARGUMENT",
