@@ -16,6 +16,9 @@ interface RawGlobals {
   verbose?: boolean;
 }
 
+/** Accumulates a repeatable option's values. */
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
 /** Turns parsed global options into typed, validated flags. */
 function globalsOf(raw: RawGlobals): GlobalFlags {
   return {
@@ -78,7 +81,6 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     );
 
   // --- signatures (issue 6): verify, sign, generate-key-pair, trusted-root ---
-  const collect = (v: string, prev: string[]) => [...prev, v];
   program
     .command("verify")
     .description("verify an artifact's cosign signature (bundle referrer or legacy .sig), keyed or keyless; exit 3 when rejected")
@@ -153,7 +155,6 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
   // --- end signatures ---
 
   // --- artifacts (issue 5): push, pull, tag, list, copy ---
-  const collectArtifact = (v: string, prev: string[]) => [...prev, v];
   program
     .command("push")
     .description("pack a directory or file as a Flux artifact (flux push artifact) and push it")
@@ -161,7 +162,7 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .argument("<url>", "oci://REGISTRY/REPO:TAG or oci-layout://DIR:TAG")
     .option("--source <url>", "org.opencontainers.image.source (e.g. the Git URL)")
     .option("--revision <rev>", "org.opencontainers.image.revision (e.g. main@sha1:<commit>)")
-    .option("--annotation <key=value>", "extra manifest annotation; repeatable", collectArtifact, [])
+    .option("--annotation <key=value>", "extra manifest annotation; repeatable", collect, [])
     .option("--ignore-paths <globs>", "comma-separated ignore patterns (default: Flux's VCS and media-file patterns)")
     .option("--no-sourceignore", "do not apply .sourceignore files found in the tree (exactly flux push)")
     .option("--reproducible", "pin created to 1970-01-01T00:00:00Z: the same directory gives the same digest")
@@ -270,7 +271,6 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     );
 
   // --- apply (issue 7): apply, diff ---
-  const collectFile = (v: string, prev: string[]) => [...prev, v];
   interface RawKube {
     file: string[];
     kubeconfig?: string;
@@ -296,7 +296,7 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     program
       .command(name)
       .description(description)
-      .option("-f, --file <path>", "manifest file or directory of YAML/JSON; repeatable", collectFile, [])
+      .option("-f, --file <path>", "manifest file or directory of YAML/JSON; repeatable", collect, [])
       .option("--kubeconfig <file>", "kubeconfig (default $KUBECONFIG, else ~/.kube/config)")
       .option("--context <name>", "kubeconfig context (default: the current one)")
       .option("-n, --namespace <ns>", "namespace for objects without one, and of the --inventory Secret")
