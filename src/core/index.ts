@@ -35,3 +35,4 @@ export {
   subjectOf,
 } from "./unstructured.ts";
 export type { Gvk, ObjectRef, Unstructured } from "./unstructured.ts";
+export { BadPatternError, goPathMatch } from "./go-path-match.ts";
