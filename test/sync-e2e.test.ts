@@ -204,4 +204,31 @@ ${deps}`;
     };
     assert.notEqual(await kube.get(mapping, "tenant", "web"), undefined);
   });
+
+  test("spec.healthChecks: an unready Deployment fails the health check within spec.timeout", async () => {
+    const file = join(dir, "flux", "app.yaml");
+    const text = (await readFile(file, "utf8"))
+      .replace('semver: ">=1.2.0"', 'semver: ">=1.0.0"')
+      .replace(
+        "  prune: true\n",
+        "  prune: true\n  timeout: 2s\n  healthChecks: [{kind: Deployment, name: web}]\n",
+      );
+    await writeFile(file, text);
+    const r = await ocisync(
+      ["sync", "-o", "json", "-f", join(dir, "flux"), "--kubeconfig", cluster().kubeconfigPath],
+      { env },
+    );
+    assert.equal(r.code, 1, r.stderr);
+    const app = (JSON.parse(r.stdout) as AppReport[]).find((x) => x.kustomization === "tenant/app");
+    assert.ok(app !== undefined);
+    assert.equal(app.status, "failed");
+    assert.match(
+      `${app.error?.code ?? ""} ${app.error?.message ?? ""}`,
+      /^HEALTH_CHECK_FAILED .*Deployment\/tenant\/web status: 'InProgress'/,
+    );
+    assert.deepEqual(
+      app.health?.map((h) => h.subject),
+      ["Deployment/tenant/web"],
+    );
+  });
 });

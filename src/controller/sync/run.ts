@@ -2,13 +2,15 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
-import { isCdError, parseGoDuration, type Clock } from "../../core/index.ts";
+import { isCdError, parseApiVersion, parseGoDuration, type Clock } from "../../core/index.ts";
 import {
+  ApplyError,
   applySet,
   healthTargets,
   waitForHealthy,
   type ChangeSetEntry,
   type HealthEntry,
+  type HealthTarget,
   type KubePort,
 } from "../../apply/index.ts";
 import { buildKustomization, type Unstructured } from "../../build/index.ts";
@@ -208,30 +210,52 @@ async function applyAndWait(
     ...(deps.signal === undefined ? {} : { signal: deps.signal }),
   });
   const changes = result.changeSet.entries;
-  if (ks.spec.wait !== true) return { status: "applied", changes };
+  const targets =
+    ks.spec.wait === true ? healthTargets(result.objects) : await explicitTargets(ks, kube, deps.signal);
+  if (targets.length === 0) return { status: "applied", changes };
   const timeoutMs =
     ks.spec.timeout === undefined
       ? defaultTimeoutMs(parseGoDuration(ks.spec.interval) ?? 60_000)
       : (parseGoDuration(ks.spec.timeout) ?? 60_000);
-  const report = await waitForHealthy(kube, healthTargets(result.objects), {
-    timeoutMs,
-    failFast: true,
-    ...(opts.healthPollMs === undefined ? {} : { pollMs: opts.healthPollMs }),
-    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
-    ...(deps.signal === undefined ? {} : { signal: deps.signal }),
-  });
-  const bad = report.entries.filter((e) => e.status !== "Current");
-  if (bad.length === 0) return { status: "applied", changes, health: report.entries };
-  const list = bad.map((e) => `${e.subject} status: '${e.status}'`).join(", ");
-  return {
-    status: "failed",
-    changes,
-    health: report.entries,
-    error: {
-      code: "HEALTH_CHECK_FAILED",
-      message: `health check failed after ${Math.round(report.elapsedMs / 1000)}s: [${list}]`,
-    },
-  };
+  try {
+    const report = await waitForHealthy(kube, targets, {
+      timeoutMs,
+      failFast: true,
+      ...(opts.healthPollMs === undefined ? {} : { pollMs: opts.healthPollMs }),
+      ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+      ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+    });
+    return { status: "applied", changes, health: report.entries };
+  } catch (err) {
+    // A failed health check keeps what was applied and each object's health in the report.
+    if (!(err instanceof ApplyError) || err.code !== "HEALTH_CHECK_FAILED") throw err;
+    const health = err.health?.entries ?? [];
+    return { status: "failed", changes, health, error: { code: err.code, message: err.message } };
+  }
+}
+
+/**
+ * `spec.healthChecks` (used when `spec.wait` is not set): the objects to wait for; `apiVersion` defaults to `apps/v1`
+ * and `namespace` to the Kustomization's target namespace, as Flux reads them.
+ */
+async function explicitTargets(
+  ks: Kustomization,
+  kube: KubePort,
+  signal: AbortSignal | undefined,
+): Promise<HealthTarget[]> {
+  const out: HealthTarget[] = [];
+  for (const h of ks.spec.healthChecks ?? []) {
+    const { group, version } = parseApiVersion(h.apiVersion ?? "apps/v1");
+    const mapping = await kube.mapping(
+      { group, version, kind: h.kind },
+      signal === undefined ? {} : { signal },
+    );
+    const namespace = mapping.namespaced
+      ? (h.namespace ?? ks.spec.targetNamespace ?? ks.metadata.namespace)
+      : "";
+    out.push({ ref: { group, version, kind: h.kind, namespace, name: h.name }, mapping });
+  }
+  return out;
 }
 
 function withLabels(obj: Unstructured, labels: Readonly<Record<string, string>>): Unstructured {
