@@ -23,10 +23,19 @@ const USAGE_CODES = new Set([
  * `VerifyError` codes (src/verify/errors.ts `isVerifyConfigError`) that are bad input rather than a rejected
  * signature. Matched by error name so that exiting does not load sigstore (≈250 ms) for every command.
  */
-const VERIFY_CONFIG_CODES = new Set(["INVALID_KEY", "INVALID_TRUSTED_ROOT", "INVALID_IDENTITY", "WRONG_PASSWORD"]);
+const VERIFY_CONFIG_CODES = new Set([
+  "INVALID_KEY",
+  "INVALID_TRUSTED_ROOT",
+  "INVALID_IDENTITY",
+  "WRONG_PASSWORD",
+]);
+
+/** `VerifyError` codes that are failures of signing or of refreshing trust material, not a rejected signature. */
+const VERIFY_FAILURE_CODES = new Set(["SIGNING_FAILED", "TUF_REFRESH_FAILED"]);
 
 /** The exit code for an error: bad input is a usage error (2), everything else a failure (1). */
 export function exitCodeOf(err: unknown): number {
-  if (isCdError(err) && err.name === "VerifyError" && err.code !== "SIGNING_FAILED") return VERIFY_CONFIG_CODES.has(err.code) ? ExitCode.usage : ExitCode.verification;
+  if (isCdError(err) && err.name === "VerifyError" && !VERIFY_FAILURE_CODES.has(err.code))
+    return VERIFY_CONFIG_CODES.has(err.code) ? ExitCode.usage : ExitCode.verification;
   return isCdError(err) && USAGE_CODES.has(err.code) ? ExitCode.usage : ExitCode.failure;
 }

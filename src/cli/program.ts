@@ -35,7 +35,10 @@ function globalsOf(raw: RawGlobals): GlobalFlags {
  * Builds the command tree; `run` receives the chosen command's runner and its flags. Command modules are
  * imported when their command runs, so start-up loads only what the command needs.
  */
-export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner) => Promise<number>): { program: Command; result: () => number } {
+export function buildProgram(
+  io: CliIo,
+  run: (flags: GlobalFlags, runner: Runner) => Promise<number>,
+): { program: Command; result: () => number } {
   let code: number = ExitCode.ok;
   const program = new Command()
     .name("ocisync")
@@ -47,21 +50,28 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--plain-http", "talk plain HTTP to the registry")
     .option("--creds <user:password>", "registry credentials (else docker config)")
-    .option("--docker-config <dir>", "directory of docker's config.json (default $DOCKER_CONFIG or ~/.docker)")
+    .option(
+      "--docker-config <dir>",
+      "directory of docker's config.json (default $DOCKER_CONFIG or ~/.docker)",
+    )
     .option("--timeout <duration>", "give up after this long, e.g. 30s or 2m")
     .option("--verbose", "log requests and retries on stderr");
 
-  const action = (make: (cmd: Command) => Runner) => async (...args: unknown[]) => {
-    const cmd = args[args.length - 1] as Command;
-    const flags = globalsOf(cmd.optsWithGlobals<RawGlobals>());
-    code = await run(flags, make(cmd));
-  };
+  const action =
+    (make: (cmd: Command) => Runner) =>
+    async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      const flags = globalsOf(cmd.optsWithGlobals<RawGlobals>());
+      code = await run(flags, make(cmd));
+    };
 
   program
     .command("tags")
     .description("list the tags of a repository or OCI image layout")
     .argument("<url>", "oci://REGISTRY/REPO, REGISTRY/REPO or oci-layout://DIR")
-    .action(action((cmd) => async (ctx) => (await import("./commands/tags.ts")).runTags(String(cmd.args[0]), ctx)));
+    .action(
+      action((cmd) => async (ctx) => (await import("./commands/tags.ts")).runTags(String(cmd.args[0]), ctx)),
+    );
 
   program
     .command("resolve")
@@ -74,7 +84,13 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .option("--explain", "list every tag and why it was or was not selected")
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ tag?: string; semver?: string; semverFilter?: string; digest?: string; explain?: boolean }>();
+        const o = cmd.opts<{
+          tag?: string;
+          semver?: string;
+          semverFilter?: string;
+          digest?: string;
+          explain?: boolean;
+        }>();
         const { runResolve } = await import("./commands/resolve.ts");
         return runResolve(String(cmd.args[0]), { ...o, explain: o.explain === true }, ctx);
       }),
@@ -83,20 +99,53 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
   // --- signatures (issue 6): verify, sign, generate-key-pair, trusted-root ---
   program
     .command("verify")
-    .description("verify an artifact's cosign signature (bundle referrer or legacy .sig), keyed or keyless; exit 3 when rejected")
+    .description(
+      "verify an artifact's cosign signature (bundle referrer or legacy .sig), keyed or keyless; exit 3 when rejected",
+    )
     .argument("<url>", "oci://REGISTRY/REPO[:TAG|@DIGEST] or oci-layout://DIR[:TAG|@DIGEST]")
     .option("--key <file>", "PEM public key; repeat for several (any one verifying is enough)", collect, [])
-    .option("--certificate-identity-regexp <re>", "keyless: subject (SAN) regex, unanchored; repeatable", collect, [])
-    .option("--certificate-oidc-issuer-regexp <re>", "keyless: OIDC issuer regex, unanchored; one, or one per identity", collect, [])
+    .option(
+      "--certificate-identity-regexp <re>",
+      "keyless: subject (SAN) regex, unanchored; repeatable",
+      collect,
+      [],
+    )
+    .option(
+      "--certificate-oidc-issuer-regexp <re>",
+      "keyless: OIDC issuer regex, unanchored; one, or one per identity",
+      collect,
+      [],
+    )
     .option("--trusted-root <file>", "trusted_root.json replacing the shipped public-good root")
-    .option("--require-tlog", "with --key: also require a verified Rekor entry (cosign CLI; Flux ignores the log for keys)")
-    .option("--certificate-chain <file>", "keyless with your own CA: PEM intermediates + root replacing the trusted root's CAs")
-    .option("--insecure-ignore-tlog", "keyless without a log: no Rekor entry, SCT or signing time; the certificate must be valid now")
+    .option(
+      "--require-tlog",
+      "with --key: also require a verified Rekor entry (cosign CLI; Flux ignores the log for keys)",
+    )
+    .option(
+      "--certificate-chain <file>",
+      "keyless with your own CA: PEM intermediates + root replacing the trusted root's CAs",
+    )
+    .option(
+      "--insecure-ignore-tlog",
+      "keyless without a log: no Rekor entry, SCT or signing time; the certificate must be valid now",
+    )
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ key: string[]; certificateIdentityRegexp: string[]; certificateOidcIssuerRegexp: string[]; trustedRoot?: string; requireTlog?: boolean; certificateChain?: string; insecureIgnoreTlog?: boolean }>();
+        const o = cmd.opts<{
+          key: string[];
+          certificateIdentityRegexp: string[];
+          certificateOidcIssuerRegexp: string[];
+          trustedRoot?: string;
+          requireTlog?: boolean;
+          certificateChain?: string;
+          insecureIgnoreTlog?: boolean;
+        }>();
         const { runVerify } = await import("./commands/verify.ts");
-        return runVerify(String(cmd.args[0]), { ...o, requireTlog: o.requireTlog === true, insecureIgnoreTlog: o.insecureIgnoreTlog === true }, ctx);
+        return runVerify(
+          String(cmd.args[0]),
+          { ...o, requireTlog: o.requireTlog === true, insecureIgnoreTlog: o.insecureIgnoreTlog === true },
+          ctx,
+        );
       }),
     );
 
@@ -110,18 +159,35 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .option("--fulcio-url <url>", "Fulcio (keyless)", "https://fulcio.sigstore.dev")
     .option("--rekor-url <url>", "Rekor (keyless)", "https://rekor.sigstore.dev")
     .option("--identity-token <token>", "OIDC token (keyless; default: the CI's ambient token)")
-    .option("--tlog-upload", "with --key: also log the signature in Rekor (--rekor-url), as cosign does by default")
+    .option(
+      "--tlog-upload",
+      "with --key: also log the signature in Rekor (--rekor-url), as cosign does by default",
+    )
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ key?: string; keyless?: boolean; legacy?: boolean; fulcioUrl?: string; rekorUrl?: string; identityToken?: string; tlogUpload?: boolean }>();
+        const o = cmd.opts<{
+          key?: string;
+          keyless?: boolean;
+          legacy?: boolean;
+          fulcioUrl?: string;
+          rekorUrl?: string;
+          identityToken?: string;
+          tlogUpload?: boolean;
+        }>();
         const { runSign } = await import("./commands/sign.ts");
-        return runSign(String(cmd.args[0]), { ...o, keyless: o.keyless === true, legacy: o.legacy === true, tlogUpload: o.tlogUpload === true }, ctx);
+        return runSign(
+          String(cmd.args[0]),
+          { ...o, keyless: o.keyless === true, legacy: o.legacy === true, tlogUpload: o.tlogUpload === true },
+          ctx,
+        );
       }),
     );
 
   program
     .command("generate-key-pair")
-    .description("write a cosign-compatible key pair (cosign.key encrypted with COSIGN_PASSWORD or a prompt, cosign.pub)")
+    .description(
+      "write a cosign-compatible key pair (cosign.key encrypted with COSIGN_PASSWORD or a prompt, cosign.pub)",
+    )
     .option("--output-key-prefix <prefix>", "file name prefix", "cosign")
     .action(
       action((cmd) => async (ctx) => {
@@ -130,7 +196,9 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
       }),
     );
 
-  const trustedRoot = program.command("trusted-root").description("the Sigstore trusted root used for keyless verification");
+  const trustedRoot = program
+    .command("trusted-root")
+    .description("the Sigstore trusted root used for keyless verification");
   trustedRoot
     .command("show")
     .description("summarise a trusted root (default: the shipped public-good snapshot)")
@@ -143,13 +211,20 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     );
   trustedRoot
     .command("update")
-    .description("validate a trusted_root.json (from TUF or `cosign trusted-root create`) and replace the shipped snapshot")
-    .requiredOption("--from <file>", "the new trusted_root.json")
-    .option("--output <file>", "write here instead of the shipped snapshot")
+    .description(
+      "refresh the shipped public-good trusted root through TUF (or from --from FILE), validated first",
+    )
+    .option("--from <file>", "a trusted_root.json file instead of TUF (e.g. from cosign trusted-root create)")
+    .option("--tuf-mirror <url>", "the TUF repository (default: the public-good one)")
+    .option("--tuf-root <file>", "the trusted initial root.json of --tuf-mirror")
+    .option("--output-file <file>", "write here instead of the shipped snapshot")
     .action(
       action((cmd) => async (ctx) => {
         const { runTrustedRootUpdate } = await import("./commands/trusted-root.ts");
-        return runTrustedRootUpdate(cmd.opts<{ from: string; output?: string }>(), ctx);
+        return runTrustedRootUpdate(
+          cmd.opts<{ from?: string; tufMirror?: string; tufRoot?: string; outputFile?: string }>(),
+          ctx,
+        );
       }),
     );
   // --- end signatures ---
@@ -163,7 +238,10 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .option("--source <url>", "org.opencontainers.image.source (e.g. the Git URL)")
     .option("--revision <rev>", "org.opencontainers.image.revision (e.g. main@sha1:<commit>)")
     .option("--annotation <key=value>", "extra manifest annotation; repeatable", collect, [])
-    .option("--ignore-paths <globs>", "comma-separated ignore patterns (default: Flux's VCS and media-file patterns)")
+    .option(
+      "--ignore-paths <globs>",
+      "comma-separated ignore patterns (default: Flux's VCS and media-file patterns)",
+    )
     .option("--no-sourceignore", "do not apply .sourceignore files found in the tree (exactly flux push)")
     .option("--reproducible", "pin created to 1970-01-01T00:00:00Z: the same directory gives the same digest")
     .option("--gzip <encoder>", "go (default: Go's exact bytes, the digest flux push gives) or zlib (faster)")
@@ -175,9 +253,28 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .option("--identity-token <token>", "OIDC token (--sign-keyless; default: the CI's ambient token)")
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ source?: string; revision?: string; annotation: string[]; ignorePaths?: string; sourceignore: boolean; reproducible?: boolean; gzip?: string; signKey?: string; signKeyless?: boolean; signLegacy?: boolean; fulcioUrl?: string; rekorUrl?: string; identityToken?: string }>();
+        const o = cmd.opts<{
+          source?: string;
+          revision?: string;
+          annotation: string[];
+          ignorePaths?: string;
+          sourceignore: boolean;
+          reproducible?: boolean;
+          gzip?: string;
+          signKey?: string;
+          signKeyless?: boolean;
+          signLegacy?: boolean;
+          fulcioUrl?: string;
+          rekorUrl?: string;
+          identityToken?: string;
+        }>();
         const { runPush } = await import("./commands/push.ts");
-        return runPush(String(cmd.args[0]), String(cmd.args[1]), { ...o, reproducible: o.reproducible === true }, ctx);
+        return runPush(
+          String(cmd.args[0]),
+          String(cmd.args[1]),
+          { ...o, reproducible: o.reproducible === true },
+          ctx,
+        );
       }),
     );
 
@@ -193,7 +290,13 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
     .option("--max-entries <n>", "cap on archive entries (default 20000)")
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ outputDir: string; layerMediaType?: string; layerOperation?: string; maxExtractedSize?: string; maxEntries?: string }>();
+        const o = cmd.opts<{
+          outputDir: string;
+          layerMediaType?: string;
+          layerOperation?: string;
+          maxExtractedSize?: string;
+          maxEntries?: string;
+        }>();
         const { runPull } = await import("./commands/pull.ts");
         return runPull(String(cmd.args[0]), { ...o, output: o.outputDir }, ctx);
       }),
@@ -239,19 +342,34 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
   program
     .command("build")
     .description("build a directory as Flux's kustomize-controller would and print the objects")
-    .argument("<path>", "the source root (an artifact's contents); a Kustomization's spec.path is relative to it")
-    .option("-f, --file <kustomization.yaml>", "a Flux kustomize.toolkit.fluxcd.io/v1 Kustomization whose spec is applied")
+    .argument(
+      "<path>",
+      "the source root (an artifact's contents); a Kustomization's spec.path is relative to it",
+    )
+    .option(
+      "-f, --file <kustomization.yaml>",
+      "a Flux kustomize.toolkit.fluxcd.io/v1 Kustomization whose spec is applied",
+    )
     .option("--path <dir>", "the directory to build inside <path> (overrides the Kustomization's spec.path)")
-    .option("--kustomize <path>", "the kustomize program (default $OCISYNC_KUSTOMIZE, else kustomize on PATH)")
+    .option(
+      "--kustomize <path>",
+      "the kustomize program (default $OCISYNC_KUSTOMIZE, else kustomize on PATH)",
+    )
     .option(
       "--substitute-from <file>",
       "ConfigMaps/Secrets that spec.postBuild.substituteFrom reads (repeatable)",
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .option("--no-strict-substitution", "an undefined ${var} becomes empty instead of failing (Flux's feature gate off)")
+    .option(
+      "--no-strict-substitution",
+      "an undefined ${var} becomes empty instead of failing (Flux's feature gate off)",
+    )
     .addOption(
-      new Option("--sort-order <order>", "fifo: resource order, as Flux; legacy: kubectl kustomize's kind order")
+      new Option(
+        "--sort-order <order>",
+        "fifo: resource order, as Flux; legacy: kubectl kustomize's kind order",
+      )
         .choices(["fifo", "legacy"])
         .default("fifo"),
     )
@@ -313,7 +431,10 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
         return runApply({ ...kubeFlags(o), wait: o.wait === true }, ctx);
       }),
     );
-  kubeCommand("diff", "unified diff per object from a server-side dry-run; exit 0 no changes, 1 changes, 2 error").action(
+  kubeCommand(
+    "diff",
+    "unified diff per object from a server-side dry-run; exit 0 no changes, 1 changes, 2 error",
+  ).action(
     action((cmd) => async (ctx) => {
       const { runDiff } = await import("./commands/diff.ts");
       return runDiff(kubeFlags(cmd.opts<RawKube>()), ctx);
@@ -324,19 +445,50 @@ export function buildProgram(io: CliIo, run: (flags: GlobalFlags, runner: Runner
   // --- sync ---
   program
     .command("sync")
-    .description("resolve, verify, pull, build and apply (or render) every Flux Kustomization of the manifests")
-    .option("-f, --file <path>", "Flux OCIRepository/Kustomization manifests (and their Secrets); repeatable", collect, [])
-    .option("--render-to <dir>", "write the manifests to DIR/<namespace>/<name>.yaml instead of applying them")
+    .description(
+      "resolve, verify, pull, build and apply (or render) every Flux Kustomization of the manifests",
+    )
+    .option(
+      "-f, --file <path>",
+      "Flux OCIRepository/Kustomization manifests (and their Secrets); repeatable",
+      collect,
+      [],
+    )
+    .option(
+      "--render-to <dir>",
+      "write the manifests to DIR/<namespace>/<name>.yaml instead of applying them",
+    )
     .option("--kubeconfig <file>", "kubeconfig (default $KUBECONFIG, else ~/.kube/config)")
     .option("--context <name>", "kubeconfig context (default: the current one)")
     .option("-n, --namespace <ns>", "namespace of manifests that name none", "flux-system")
-    .option("--mirror <url=target>", "serve oci://REGISTRY/REPO from TARGET (e.g. oci-layout://DIR); repeatable", collect, [])
-    .option("--kustomize <path>", "the kustomize program (default $OCISYNC_KUSTOMIZE, else kustomize on PATH)")
+    .option(
+      "--mirror <url=target>",
+      "serve oci://REGISTRY/REPO from TARGET (e.g. oci-layout://DIR); repeatable",
+      collect,
+      [],
+    )
+    .option(
+      "--kustomize <path>",
+      "the kustomize program (default $OCISYNC_KUSTOMIZE, else kustomize on PATH)",
+    )
     .option("--field-manager <name>", "server-side apply field manager", "ocisync")
-    .option("--trusted-root <file>", "Sigstore trusted_root.json for keyless verification (default: the shipped public-good root)")
+    .option(
+      "--trusted-root <file>",
+      "Sigstore trusted_root.json for keyless verification (default: the shipped public-good root)",
+    )
     .action(
       action((cmd) => async (ctx) => {
-        const o = cmd.opts<{ file: string[]; renderTo?: string; kubeconfig?: string; context?: string; namespace?: string; mirror: string[]; kustomize?: string; fieldManager?: string; trustedRoot?: string }>();
+        const o = cmd.opts<{
+          file: string[];
+          renderTo?: string;
+          kubeconfig?: string;
+          context?: string;
+          namespace?: string;
+          mirror: string[];
+          kustomize?: string;
+          fieldManager?: string;
+          trustedRoot?: string;
+        }>();
         const { runSyncCommand } = await import("./commands/sync.ts");
         return runSyncCommand(o, ctx);
       }),

@@ -47,7 +47,9 @@ export type VerifyErrorCode =
   // Signing: the password for an encrypted key is wrong.
   | "WRONG_PASSWORD"
   // Signing: Fulcio, Rekor or the OIDC token source failed.
-  | "SIGNING_FAILED";
+  | "SIGNING_FAILED"
+  // Refreshing the trusted root: the TUF repository could not be read or did not verify.
+  | "TUF_REFRESH_FAILED";
 
 /** Why one signature (one `.sig` layer or one bundle referrer) was not accepted. */
 export interface SignatureFailure {

@@ -47,3 +47,5 @@ export { cosignStatement, keySigner, signArtifact, signWithKey, simpleSigningPay
 export type { ArtifactSigner, SignOptions, SignResult } from "./sign.ts";
 export { providerName, sourceVerifiedCondition, verificationSeverity } from "./flux-conditions.ts";
 export type { SourceVerifiedCondition } from "./flux-conditions.ts";
+export { PUBLIC_GOOD_TUF_MIRROR, fetchTrustedRootViaTuf } from "./tuf-refresh.ts";
+export type { TufRefreshOptions } from "./tuf-refresh.ts";
