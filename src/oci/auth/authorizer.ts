@@ -15,6 +15,8 @@ export interface AuthRequest extends HttpRequest {
   readonly scopes: readonly string[];
   /** "registry X, repository Y", for messages. */
   readonly subject: string;
+  /** Makes the stream body again, so that a challenge can be answered (a stream is read once). */
+  readonly rebody?: () => ReadableStream<Uint8Array>;
 }
 
 /** What the authorizer needs. */
@@ -55,7 +57,8 @@ export class Authorizer {
     const first = await this.sendWith(req, known, req.scopes, false);
     if (first.status !== 401) return first;
     const challenge = pickChallenge(parseChallenges(first.headers.get("www-authenticate")));
-    if (challenge === undefined || req.body instanceof ReadableStream) return first;
+    if (challenge === undefined || (req.body instanceof ReadableStream && req.rebody === undefined))
+      return first;
     const scopes = mergeScopes(req.scopes, challenge.params.scope);
     const sameBasic = known?.scheme === "basic" && challenge.scheme === "basic";
     if (sameBasic) return first;
@@ -63,7 +66,8 @@ export class Authorizer {
       return first;
     await first.body?.cancel().catch(() => undefined);
     this.challenges.set(host, challenge);
-    return this.sendWith(req, challenge, scopes, known?.scheme === "bearer");
+    const again = req.rebody === undefined ? req : { ...req, body: req.rebody() };
+    return this.sendWith(again, challenge, scopes, known?.scheme === "bearer");
   }
 
   private async sendWith(

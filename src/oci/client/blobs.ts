@@ -169,7 +169,9 @@ async function uploadChunks(
 ): Promise<string> {
   let offset = 0;
   let next = location;
-  for await (const chunk of rechunk(stream, CHUNK_BYTES)) {
+  // One chunk buffer, reused: each PATCH has finished sending it before the next chunk is read, and it is sent as
+  // a stream so that fetch does not copy it. Memory stays at one chunk whatever the blob's size.
+  for await (const chunk of rechunk(stream, CHUNK_BYTES, true)) {
     const end = offset + chunk.byteLength - 1;
     next = await session.request(
       {
@@ -180,7 +182,7 @@ async function uploadChunks(
           "content-range": `${offset}-${end}`,
           "content-length": String(chunk.byteLength),
         },
-        body: chunk,
+        body: () => bytesStream(chunk),
         repository,
         actions: "pull,push",
         expect: [202],
@@ -197,8 +199,24 @@ async function uploadChunks(
   return next;
 }
 
-/** Regroups a byte stream into chunks of exactly `size` bytes (the last may be shorter). */
-export async function* rechunk(stream: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(bytes);
+      c.close();
+    },
+  });
+}
+
+/**
+ * Regroups a byte stream into chunks of exactly `size` bytes (the last may be shorter). With `reuse`, every chunk
+ * is a view of one buffer, valid only until the next one is requested.
+ */
+export async function* rechunk(
+  stream: ReadableStream<Uint8Array>,
+  size: number,
+  reuse = false,
+): AsyncGenerator<Uint8Array> {
   let buf = new Uint8Array(size);
   let fill = 0;
   for await (const part of stream) {
@@ -210,7 +228,7 @@ export async function* rechunk(stream: ReadableStream<Uint8Array>, size: number)
       at += n;
       if (fill === size) {
         yield buf;
-        buf = new Uint8Array(size);
+        if (!reuse) buf = new Uint8Array(size);
         fill = 0;
       }
     }

@@ -43,7 +43,11 @@ export interface SessionRequest {
   /** A path under the registry (`/v2/…`) or an absolute URL (upload locations, pagination links). */
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: Uint8Array | ReadableStream<Uint8Array>;
+  /**
+   * Bytes, a one-shot stream (never retried), or a factory of fresh streams over bytes the caller keeps, which is
+   * retried like bytes but not copied by fetch (large upload chunks).
+   */
+  readonly body?: Uint8Array | ReadableStream<Uint8Array> | (() => ReadableStream<Uint8Array>);
   readonly repository: string;
   readonly actions: "pull" | "pull,push" | "delete";
   /** Statuses that are success for this call; anything else becomes a `RegistryError`. */
@@ -165,7 +169,8 @@ export class RegistrySession {
       method: req.method,
       url,
       headers: req.headers ?? {},
-      body: req.body,
+      body: typeof req.body === "function" ? req.body() : req.body,
+      ...(typeof req.body === "function" ? { rebody: req.body } : {}),
       signal: req.signal,
       registry: this.registry,
       scopes,
