@@ -23,6 +23,17 @@ describe("keyless signing and verification with a local Sigstore", { timeout: PE
   let dir: string;
   let root: string;
   let cosign: string;
+  const cosignRun = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number; stderr: string }>((done) => {
+      execFile(
+        cosign,
+        args,
+        { env: { PATH: process.env.PATH ?? "", HOME: dir, ...env }, timeout: 120_000 },
+        (err, _out, stderr) => {
+          done({ code: err === null ? 0 : 1, stderr });
+        },
+      );
+    });
   before(async () => {
     [reg, stack, cosign] = await Promise.all([startRegistry(), startSigstoreStack(), peerPath("cosign")]);
     dir = await mkdtemp(join(tmpdir(), "ocisync-keyless-"));
@@ -135,28 +146,18 @@ describe("keyless signing and verification with a local Sigstore", { timeout: PE
       assert.equal(untrusted.code, 3);
       assert.match(untrusted.stderr, /\[CERTIFICATE_UNTRUSTED\]\n$/);
 
-      const c = await new Promise<{ code: number; stderr: string }>((done) => {
-        const args = [
-          "verify",
-          "--trusted-root",
-          root,
-          "--certificate-identity-regexp",
-          "acme",
-          "--certificate-oidc-issuer-regexp",
-          "githubusercontent",
-          ...(format === "legacy" ? ["--new-bundle-format=false"] : []),
-          "--allow-http-registry",
-          `${repo.name}@${subject.digest}`,
-        ];
-        execFile(
-          cosign,
-          args,
-          { env: { PATH: process.env.PATH ?? "", HOME: dir }, timeout: 120_000 },
-          (err, _out, stderr) => {
-            done({ code: err === null ? 0 : 1, stderr });
-          },
-        );
-      });
+      const c = await cosignRun([
+        "verify",
+        "--trusted-root",
+        root,
+        "--certificate-identity-regexp",
+        "acme",
+        "--certificate-oidc-issuer-regexp",
+        "githubusercontent",
+        ...(format === "legacy" ? ["--new-bundle-format=false"] : []),
+        "--allow-http-registry",
+        `${repo.name}@${subject.digest}`,
+      ]);
       assert.equal(c.code, 0, c.stderr);
     });
   }
@@ -198,43 +199,22 @@ describe("keyless signing and verification with a local Sigstore", { timeout: PE
       const other = await ocisync(["verify", "--plain-http", "--key", pub, "--require-tlog", url]);
       assert.equal(other.code, 3);
       assert.match(other.stderr, /\[TLOG_MISMATCH\]\n$/);
-      const c = await new Promise<{ code: number; stderr: string }>((done) => {
-        const args = [
-          "verify",
-          "--key",
-          pub,
-          "--trusted-root",
-          root,
-          ...(format === "legacy" ? ["--new-bundle-format=false"] : []),
-          "--allow-http-registry",
-          `${repo.name}@${subject.digest}`,
-        ];
-        execFile(
-          cosign,
-          args,
-          { env: { PATH: process.env.PATH ?? "", HOME: dir }, timeout: 120_000 },
-          (err, _out, stderr) => {
-            done({ code: err === null ? 0 : 1, stderr });
-          },
-        );
-      });
+      const c = await cosignRun([
+        "verify",
+        "--key",
+        pub,
+        "--trusted-root",
+        root,
+        ...(format === "legacy" ? ["--new-bundle-format=false"] : []),
+        "--allow-http-registry",
+        `${repo.name}@${subject.digest}`,
+      ]);
       assert.equal(c.code, 0, c.stderr);
     });
   }
 
   for (const format of ["bundle", "legacy"] as const) {
     test(`cosign sign (${format}), keyless and with --key + Rekor, on the local stack → ocisync verify`, async () => {
-      const cosignRun = (args: string[], env: Record<string, string> = {}) =>
-        new Promise<{ code: number; stderr: string }>((done) => {
-          execFile(
-            cosign,
-            args,
-            { env: { PATH: process.env.PATH ?? "", HOME: dir, ...env }, timeout: 120_000 },
-            (err, _out, stderr) => {
-              done({ code: err === null ? 0 : 1, stderr });
-            },
-          );
-        });
       const tokenFile = join(dir, `token-${format}`);
       await writeFile(tokenFile, stack.identityToken(SUBJECT, ISSUER));
       const legacy = format === "legacy" ? ["--new-bundle-format=false"] : [];
