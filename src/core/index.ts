@@ -36,3 +36,4 @@ export {
 } from "./unstructured.ts";
 export type { Gvk, ObjectRef, Unstructured } from "./unstructured.ts";
 export { BadPatternError, goPathMatch } from "./go-path-match.ts";
+export { nodeHttp, nodeHttps } from "./node-http.ts";

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
-import { SYSTEM_CLOCK, type Clock } from "../../core/index.ts";
+import { nodeHttp, nodeHttps, SYSTEM_CLOCK, type Clock } from "../../core/index.ts";
 import { ApplyError } from "../errors.ts";
 import { formatApiVersion, isRecord, type Gvk, type Unstructured } from "../object.ts";
 import { Discovery } from "./discovery.ts";
@@ -235,8 +233,8 @@ export async function kubeClientFromKubeconfig(opts: {
   const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 16 };
   const agent =
     server.protocol === "http:"
-      ? new HttpAgent(common)
-      : new HttpsAgent({
+      ? new (nodeHttp().Agent)(common)
+      : new (nodeHttps().Agent)({
           ...common,
           rejectUnauthorized: !c.insecureSkipTlsVerify,
           ...(c.ca === undefined ? {} : { ca: c.ca }),

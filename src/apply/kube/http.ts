@@ -2,8 +2,9 @@
 // One JSON request to the API server over a keep-alive agent. client-node's own fetch path builds a new
 // undici Agent (a new TLS connection) per request in 2.0.x, so apply talks HTTPS itself with the TLS material
 // and headers KubeConfig computes (reference/controller-runtime.md §1.5).
-import { request as httpRequest, type Agent as HttpAgent } from "node:http";
-import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
+import type { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
+import { nodeHttp, nodeHttps } from "../../core/index.ts";
 import { ApplyError } from "../errors.ts";
 
 /** Where and how to reach the API server. */
@@ -44,7 +45,7 @@ function urlOf(target: ApiTarget, req: ApiRequest): URL {
 /** Sends one request and reads its JSON answer (any status); network failures throw `NETWORK_ERROR`. */
 export function sendApiRequest(target: ApiTarget, req: ApiRequest): Promise<ApiResponse> {
   const url = urlOf(target, req);
-  const send = url.protocol === "http:" ? httpRequest : httpsRequest;
+  const send = url.protocol === "http:" ? nodeHttp().request : nodeHttps().request;
   return new Promise<ApiResponse>((resolve, reject) => {
     const headers: Record<string, string> = { ...target.headers, Accept: "application/json" };
     if (req.contentType !== undefined) headers["Content-Type"] = req.contentType;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { OciError } from "../errors.ts";
+import { nodeWire, type ResponseHeaders, type Wire } from "./node-wire.ts";
 import { redactUrl } from "./redact.ts";
 
 /** A request as the transport sends it. Bodies that are streams cannot be replayed (no retry, no auth retry). */
@@ -14,17 +15,18 @@ export interface HttpRequest {
 /** A response; `body` is guarded by an idle timeout and must be consumed or cancelled. */
 export interface HttpResponse {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: ResponseHeaders;
   readonly body: ReadableStream<Uint8Array> | null;
   /** The URL that answered, after redirects. */
   readonly url: string;
 }
 
-/** The network port: anything with the shape of global `fetch`. */
+/** Anything with the shape of global `fetch`, to send registry requests through instead of `node:http`. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 /** Options of {@link createHttpTransport}. */
 export interface HttpTransportOptions {
+  /** Send through this `fetch` (e.g. one with an undici proxy dispatcher); default `node:http`. */
   readonly fetch?: FetchLike;
   /** Time to response headers, and the longest pause between body chunks. */
   readonly requestTimeoutMs?: number;
@@ -42,7 +44,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * `Authorization` is dropped whenever the origin changes (distribution-spec: blobs may 307 to storage).
  */
 export function createHttpTransport(opts: HttpTransportOptions = {}): HttpTransport {
-  const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
+  const wire: Wire = opts.fetch === undefined ? nodeWire : fetchWire(opts.fetch);
   const timeoutMs = opts.requestTimeoutMs ?? 30_000;
   const maxRedirects = opts.maxRedirects ?? 10;
   return async (req) => {
@@ -51,7 +53,7 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): HttpTransp
     let method = req.method;
     let body = req.body;
     for (let hop = 0; ; hop++) {
-      const res = await sendOnce({ method, url, headers, body, signal: req.signal }, doFetch, timeoutMs);
+      const res = await sendOnce({ method, url, headers, body, signal: req.signal }, wire, timeoutMs);
       if (!REDIRECTS.has(res.status)) return res;
       const location = res.headers.get("location");
       await res.body?.cancel().catch(() => undefined);
@@ -76,33 +78,40 @@ function withoutAuthorization(h: Record<string, string>): Record<string, string>
   return Object.fromEntries(Object.entries(h).filter(([k]) => k.toLowerCase() !== "authorization"));
 }
 
-async function sendOnce(req: HttpRequest, doFetch: FetchLike, timeoutMs: number): Promise<HttpResponse> {
+/** Adapts a `fetch` to the wire: no redirects followed, the body passed through as a stream. */
+function fetchWire(doFetch: FetchLike): Wire {
+  return async (url, req) => {
+    const init: RequestInit & { duplex?: "half" } = {
+      method: req.method,
+      headers: req.headers,
+      redirect: "manual",
+      signal: req.signal,
+    };
+    if (req.body !== undefined) {
+      init.body = req.body as BodyInit;
+      if (req.body instanceof ReadableStream) init.duplex = "half";
+    }
+    const res = await doFetch(url, init);
+    return { status: res.status, headers: res.headers, body: res.body, url: res.url || url };
+  };
+}
+
+async function sendOnce(req: HttpRequest, wire: Wire, timeoutMs: number): Promise<HttpResponse> {
   const ctl = new AbortController();
   const signal = req.signal ? AbortSignal.any([req.signal, ctl.signal]) : ctl.signal;
   let timer = setTimeout(() => {
     ctl.abort();
   }, timeoutMs);
-  const init: RequestInit & { duplex?: "half" } = {
-    method: req.method,
-    headers: req.headers ?? {},
-    redirect: "manual",
-    signal,
-  };
-  if (req.body !== undefined) {
-    init.body = req.body as BodyInit;
-    if (req.body instanceof ReadableStream) init.duplex = "half";
-  }
-  let res: Response;
+  let res: HttpResponse;
   try {
-    res = await doFetch(req.url, init);
+    res = await wire(req.url, { method: req.method, headers: req.headers ?? {}, body: req.body, signal });
   } catch (err) {
     clearTimeout(timer);
     throw networkError(err, req, ctl.signal.aborted, timeoutMs);
   }
   clearTimeout(timer);
   const source = res.body;
-  if (source === null)
-    return { status: res.status, headers: res.headers, body: null, url: res.url || req.url };
+  if (source === null) return res;
   const reader = source.getReader();
   const guarded = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -124,7 +133,7 @@ async function sendOnce(req: HttpRequest, doFetch: FetchLike, timeoutMs: number)
       await reader.cancel(reason).catch(() => undefined);
     },
   });
-  return { status: res.status, headers: res.headers, body: guarded, url: res.url || req.url };
+  return { ...res, body: guarded };
 }
 
 function networkError(err: unknown, req: HttpRequest, timedOut: boolean, timeoutMs: number): Error {
@@ -153,6 +162,9 @@ function networkError(err: unknown, req: HttpRequest, timedOut: boolean, timeout
 }
 
 function describe(err: unknown): string {
+  const own = (err as { code?: unknown } | undefined)?.code;
+  if (err instanceof Error && typeof own === "string")
+    return err.message.includes(own) ? err.message : `${own} ${err.message}`;
   const cause: unknown = err instanceof Error ? err.cause : undefined;
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code;
