@@ -6,7 +6,7 @@
  * temporary directory that is renamed into place only when the whole layer, digest included, checked out.
  * On any failure the temporary directory is removed: nothing is left behind. See docs/artifacts.md.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { chmod, copyFile, mkdir, mkdtemp, open, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { Transform, type Readable, type TransformCallback, type Writable } from "node:stream";
@@ -98,7 +98,7 @@ function capStream(budget: Budget, onFail: (err: unknown) => void): Transform {
   });
 }
 
-/** Files up to this size are gathered in memory and written with one synchronous call. */
+/** Files up to this size are written with synchronous calls. */
 const SMALL_FILE = 1024 * 1024;
 
 function countBytes(budget: Budget, n: number, name: string): void {
@@ -113,8 +113,8 @@ function countBytes(budget: Budget, n: number, name: string): void {
 
 /**
  * Writes one regular file, counting bytes against the budget; `wx` so nothing is overwritten. Small files are
- * written synchronously (one open/write/close instead of three thread-pool round trips: most of the time of a
- * 5,000-file pull went there); larger ones stream.
+ * written synchronously, chunk by chunk as they arrive (no thread-pool round trips, which took most of the time
+ * of a 5,000-file pull, and no copy of the file in memory); larger ones stream.
  */
 async function writeFileEntry(
   path: string,
@@ -125,23 +125,23 @@ async function writeFileEntry(
   name: string,
 ): Promise<void> {
   if (size <= SMALL_FILE) {
-    const parts: Buffer[] = [];
-    let n = 0;
-    for await (const chunk of stream) {
-      const b = chunk as Buffer;
-      n += b.length;
-      if (n > size)
-        throw new ArtifactError({
-          code: "INVALID_ARCHIVE",
-          message: `entry ${JSON.stringify(name)} is longer than its header says`,
-        });
-      countBytes(budget, b.length, name);
-      parts.push(b);
+    const fd = openSync(path, "wx", mode & 0o777);
+    try {
+      let n = 0;
+      for await (const chunk of stream) {
+        const b = chunk as Buffer;
+        n += b.length;
+        if (n > size)
+          throw new ArtifactError({
+            code: "INVALID_ARCHIVE",
+            message: `entry ${JSON.stringify(name)} is longer than its header says`,
+          });
+        countBytes(budget, b.length, name);
+        writeAll(fd, b);
+      }
+    } finally {
+      closeSync(fd);
     }
-    writeFileSync(path, parts.length === 1 ? (parts[0] ?? Buffer.alloc(0)) : Buffer.concat(parts, n), {
-      flag: "wx",
-      mode: mode & 0o777,
-    });
     return;
   }
   const fh = await open(path, "wx", mode & 0o777);
@@ -154,6 +154,11 @@ async function writeFileEntry(
   } finally {
     await fh.close();
   }
+}
+
+/** `writeSync` until every byte is written (it may write fewer). */
+function writeAll(fd: number, b: Buffer): void {
+  for (let at = 0; at < b.length;) at += writeSync(fd, b, at);
 }
 
 /** The extraction state: which paths exist and what they are. */
