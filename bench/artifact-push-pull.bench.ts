@@ -3,6 +3,7 @@
 // run (issue 5). Wall time and peak RSS medians, ratios to ocisync; then ocisync's peak memory at a larger size
 // to show it does not grow with the artifact.
 // Run: node bench/artifact-push-pull.bench.ts [--mb 50] [--files 5000] [--runs 5] [--big-mb 500] [--big-runs 2]
+//      [--pull-only-mb 2000,...]  (pull-only sizes beyond --big-mb, to show where peak memory levels off)
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "5" },
     "big-mb": { type: "string", default: "500" },
     "big-runs": { type: "string", default: "2" },
+    "pull-only-mb": { type: "string", default: "" },
   },
 });
 const runs = Number(values.runs);
@@ -135,7 +137,7 @@ try {
       await measure(
         `ocisync pull ${label}`,
         ...sh(
-          `${fresh} exec ${node} ${bin} --plain-http pull oci://${reg.host}/bench/src:1 --output-dir ${out} --max-extracted-size 2Gi`,
+          `${fresh} exec ${node} ${bin} --plain-http pull oci://${reg.host}/bench/src:1 --output-dir ${out} --max-extracted-size 8Gi`,
         ),
         n,
         env,
@@ -158,7 +160,7 @@ try {
         : []),
     ];
   };
-  const prepare = async (mb: number, files: number): Promise<string> => {
+  const prepare = async (mb: number, files: number, withOras = true): Promise<string> => {
     const src = join(work, `tree-${mb}`, "src");
     await rm(join(work, `tree-${mb}`), { recursive: true, force: true });
     await makeTree(src, mb, files);
@@ -169,12 +171,13 @@ try {
       0,
       env,
     );
-    await measure(
-      "seed oras artifact",
-      ...sh(`cd ${src}/.. && exec ${oras} push --plain-http ${reg.host}/bench/oras-src:1 src`),
-      0,
-      env,
-    );
+    if (withOras)
+      await measure(
+        "seed oras artifact",
+        ...sh(`cd ${src}/.. && exec ${oras} push --plain-http ${reg.host}/bench/oras-src:1 src`),
+        0,
+        env,
+      );
     return src;
   };
 
@@ -196,20 +199,35 @@ try {
     const bigPull = await pullSets(`${bigMb} MiB`, bigRuns, false);
     report(`push ${bigMb} MiB, ${files} files`, bigPush);
     report(`pull ${bigMb} MiB, ${files} files`, bigPull);
-    console.log("\npeak RSS by artifact size (medians)");
-    const rows: [string, Samples | undefined, Samples | undefined][] = [
-      ["ocisync push", push[0], bigPush[0]],
-      ["ocisync push --gzip zlib", push[1], bigPush[1]],
-      ["ocisync pull", pull[0], bigPull[0]],
-      ["flux push", push[2], bigPush[2]],
-      ["flux pull", pull[1], bigPull[1]],
+    await rm(join(work, `tree-${bigMb}`), { recursive: true, force: true });
+    const pullOnly: [number, Samples[]][] = [];
+    for (const extra of values["pull-only-mb"]
+      .split(",")
+      .filter((x) => x !== "")
+      .map(Number)) {
+      await prepare(extra, files, false);
+      const sets = await pullSets(`${extra} MiB`, bigRuns, false);
+      report(`pull ${extra} MiB, ${files} files`, sets);
+      pullOnly.push([extra, sets]);
+      await rm(join(work, `tree-${extra}`), { recursive: true, force: true });
+    }
+    console.log(`\npeak RSS by artifact size (medians, ${files} files each)`);
+    const sizes = [mb, bigMb, ...pullOnly.map(([m]) => m)];
+    console.log(`${"".padEnd(26)} ${sizes.map((m) => `${m} MiB`.padStart(10)).join(" ")}   growth`);
+    const rows: [string, (Samples | undefined)[]][] = [
+      ["ocisync push", [push[0], bigPush[0]]],
+      ["ocisync push --gzip zlib", [push[1], bigPush[1]]],
+      ["flux push", [push[2], bigPush[2]]],
+      ["ocisync pull", [pull[0], bigPull[0], ...pullOnly.map(([, p]) => p[0])]],
+      ["flux pull", [pull[1], bigPull[1], ...pullOnly.map(([, p]) => p[1])]],
     ];
-    for (const [label, a, b] of rows) {
-      if (a === undefined || b === undefined) continue;
-      const ra = median(a.maxRssKb) / 1024;
-      const rb = median(b.maxRssKb) / 1024;
+    for (const [label, samples] of rows) {
+      const mib = samples.map((x) => (x === undefined ? undefined : median(x.maxRssKb) / 1024));
+      const first = mib[0];
+      const last = mib.filter((x) => x !== undefined).at(-1);
+      const growth = first === undefined || last === undefined ? "" : `x${(last / first).toFixed(2)}`;
       console.log(
-        `${label.padEnd(26)} ${`${mb} MiB: ${ra.toFixed(1)} MiB`.padStart(20)} ${`${bigMb} MiB: ${rb.toFixed(1)} MiB`.padStart(22)}  growth x${(rb / ra).toFixed(2)}`,
+        `${label.padEnd(26)} ${mib.map((x) => (x === undefined ? "—" : x.toFixed(1)).padStart(10)).join(" ")}   ${growth}`,
       );
     }
   }
