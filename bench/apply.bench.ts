@@ -7,12 +7,13 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import { ensurePeer } from "../scripts/peers/peers.ts";
 import { startCluster, type TestCluster } from "../test/support/cluster.ts";
+import { compiledCli } from "./support/compiled-cli.ts";
 import { median } from "./support/measure.ts";
 
 const { values } = parseArgs({
@@ -176,29 +177,6 @@ function print(title: string, rows: readonly { label: string; runs: Run[] }[]): 
   );
 }
 
-/**
- * Compiles the CLI once into .tmp/ (inside the repository, so node_modules resolves), as the published package
- * runs it: Node's type stripping costs start-up time and ~30 MiB that users of dist/ never pay.
- */
-async function compiledCli(): Promise<{ dir: string; entry: string }> {
-  const dir = resolve(import.meta.dirname, `../.tmp/apply-bench-${process.pid}`);
-  const tsc = resolve(import.meta.dirname, "../node_modules/typescript/bin/tsc");
-  const project = resolve(import.meta.dirname, "../tsconfig.build.json");
-  const args = [tsc, "-p", project, "--outDir", dir, "--declaration", "false", "--sourceMap", "false"];
-  await new Promise<void>((ok, fail) => {
-    execFile(process.execPath, args, (err, stdout) => {
-      if (err) fail(new Error(`tsc failed: ${stdout.slice(0, 2000)}`, { cause: err }));
-      else ok();
-    });
-  });
-  const entry = join(dir, "run.js");
-  await writeFile(
-    entry,
-    'import { main } from "./cli/main.js";\nprocess.exitCode = await main(process.argv.slice(2));\n',
-  );
-  return { dir, entry };
-}
-
 const kubectl = await ensurePeer("kubectl");
 const cli = await compiledCli();
 const cluster = await startCluster();
@@ -210,7 +188,7 @@ try {
       label: "ocisync apply",
       command: (f) => ({
         cmd: process.execPath,
-        args: [cli.entry, "apply", "-f", f, "--kubeconfig", cluster.kubeconfigPath],
+        args: [cli.bin, "apply", "-f", f, "--kubeconfig", cluster.kubeconfigPath],
       }),
     },
     {
@@ -242,5 +220,5 @@ try {
 } finally {
   await cluster.stop();
   await rm(work, { recursive: true, force: true });
-  await rm(cli.dir, { recursive: true, force: true });
+  await cli.remove();
 }

@@ -4,13 +4,13 @@
 // to show it does not grow with the artifact.
 // Run: node bench/artifact-push-pull.bench.ts [--mb 50] [--files 5000] [--runs 5] [--big-mb 500] [--big-runs 2]
 //      [--pull-only-mb 2000,...]  (pull-only sizes beyond --big-mb, to show where peak memory levels off)
-import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { peerPath } from "../test/support/peers.ts";
 import { startRegistry } from "../test/support/registry.ts";
+import { compiledCli } from "./support/compiled-cli.ts";
 import { measure, median, report, type Samples } from "./support/measure.ts";
 
 const { values } = parseArgs({
@@ -25,42 +25,8 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 
-/**
- * ocisync as installed: the sources compiled once into a private snapshot (as `npm run build` does for the
- * package), so the timings are not type-stripping start-up, and edits to src/ during the run change nothing.
- */
-async function compiledCli(): Promise<string> {
-  const root = resolve(import.meta.dirname, "..");
-  const snap = join(root, "node_modules", ".cache", `ocisync-bench-${process.pid}`);
-  await rm(snap, { recursive: true, force: true });
-  const tsc = join(root, "node_modules", ".bin", "tsc");
-  try {
-    execFileSync(
-      tsc,
-      [
-        "-p",
-        join(root, "tsconfig.build.json"),
-        "--outDir",
-        join(snap, "dist"),
-        "--declaration",
-        "false",
-        "--sourceMap",
-        "false",
-      ],
-      { stdio: "ignore" },
-    );
-  } catch {
-    // tsc exits non-zero on type errors elsewhere in the tree but still emits.
-  }
-  await writeFile(join(snap, "package.json"), '{"type":"module"}\n');
-  const runner = join(snap, "ocisync.js");
-  await writeFile(
-    runner,
-    'import { main } from "./dist/cli/main.js";\nprocess.exitCode = await main(process.argv.slice(2));\n',
-  );
-  return runner;
-}
-const bin = await compiledCli();
+const cli = await compiledCli();
+const bin = cli.bin;
 
 /** Deterministic text-like content (base64 of a PRNG stream): compresses about as well as YAML with hashes. */
 function content(seed: number, bytes: number): Buffer {
@@ -234,5 +200,5 @@ try {
 } finally {
   await reg.stop();
   await rm(work, { recursive: true, force: true });
-  await rm(dirname(bin), { recursive: true, force: true });
+  await cli.remove();
 }

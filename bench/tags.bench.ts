@@ -3,10 +3,10 @@
 // local registry (issues 2 and 4).
 // Run: node bench/tags.bench.ts [--tags 10000] [--runs 7]
 import { parseArgs } from "node:util";
-import { resolve } from "node:path";
 import { OciClient, parseTarget } from "../src/oci/index.ts";
 import { artifactBytes } from "../src/testing/index.ts";
 import { startRegistry } from "../test/support/registry.ts";
+import { compiledCli } from "./support/compiled-cli.ts";
 import { measure, report } from "./support/measure.ts";
 
 const { values } = parseArgs({
@@ -14,7 +14,8 @@ const { values } = parseArgs({
 });
 const count = Number(values.tags);
 const runs = Number(values.runs);
-const bin = resolve(import.meta.dirname, "../bin/ocisync.js");
+const cli = await compiledCli();
+const bin = cli.bin;
 
 const reg = await startRegistry();
 try {
@@ -63,4 +64,5 @@ try {
   report("process start-up alone", startup);
 } finally {
   await reg.stop();
+  await cli.remove();
 }

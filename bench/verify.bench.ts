@@ -6,7 +6,7 @@
 // (`tsc -p tsconfig.build.json` into a private directory under .tmp/, as the published package runs).
 // Run: node bench/verify.bench.ts [--runs 10] [--lib-runs 50]
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,6 +16,7 @@ import { peerPath } from "../test/support/peers.ts";
 import { startRegistry } from "../test/support/registry.ts";
 import { pushArtifact } from "../test/support/sigstore-fixtures.ts";
 import { startSigstoreStack } from "../test/support/sigstore-local.ts";
+import { compiledCli } from "./support/compiled-cli.ts";
 import { measure, median, report, type Samples } from "./support/measure.ts";
 
 const { values } = parseArgs({
@@ -35,26 +36,8 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Prom
   });
 }
 
-/** Compiles src/ into a private directory (under the repository, so node_modules resolve) with a tiny launcher. */
-async function compiled(): Promise<{ bin: string; dir: string }> {
-  const root = resolve(import.meta.dirname, "..");
-  await mkdir(join(root, ".tmp"), { recursive: true });
-  const dir = await mkdtemp(join(root, ".tmp", "bench-dist-"));
-  await run(
-    node,
-    [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json"), "--outDir", dir],
-    process.env,
-  );
-  const launcher = join(dir, "ocisync.mjs");
-  await writeFile(
-    launcher,
-    'const { main } = await import("./cli/main.js");\nprocess.exitCode = await main(process.argv.slice(2));\n',
-  );
-  return { bin: launcher, dir };
-}
-
 const cosign = await peerPath("cosign");
-const dist = await compiled();
+const dist = await compiledCli();
 const [reg, stack] = await Promise.all([startRegistry(), startSigstoreStack()]);
 const work = await mkdtemp(join(tmpdir(), "ocisync-verify-bench-"));
 const env = { ...process.env, HOME: work, COSIGN_PASSWORD: "bench" };
@@ -192,5 +175,5 @@ try {
 } finally {
   await Promise.all([reg.stop(), stack.stop()]);
   await rm(work, { recursive: true, force: true });
-  await rm(dist.dir, { recursive: true, force: true });
+  await dist.remove();
 }

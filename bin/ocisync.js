@@ -5,6 +5,13 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+
+// V8's young generation stays at its start size (1 MB semi-spaces), set before any of the CLI loads: streamed
+// blobs are many short-lived buffers held by few JavaScript objects, and once V8 has grown the young generation
+// the dead buffers wait for scavenges that come rarely, so pull's peak memory rose with the artifact's size.
+// V8 reads this flag whenever it considers growing the space (docs/adr/0008-cli-young-generation.md).
+setFlagsFromString("--semi-space-growth-factor=1");
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const stamp = join(root, "dist", ".build-stamp");
@@ -14,7 +21,8 @@ function newestSource(dir) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith(".ts") || e.name.endsWith(".json")) newest = Math.max(newest, statSync(p).mtimeMs);
+    else if (e.name.endsWith(".ts") || e.name.endsWith(".json"))
+      newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }

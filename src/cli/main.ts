@@ -2,7 +2,6 @@
 import { homedir } from "node:os";
 import { formatDuration, isCdError, NOOP_LOGGER, type Logger, type LogFields } from "../core/index.ts";
 import { ExitCode, exitCodeOf } from "./exit-codes.ts";
-import { keepYoungGenerationSmall } from "./heap.ts";
 import type { CliIo, GlobalFlags } from "./io.ts";
 import { buildProgram, isCommanderExit } from "./program.ts";
 
@@ -73,7 +72,6 @@ export function fluxPullOutput(argv: readonly string[]): string[] {
 
 /** The CLI entry point: parses `argv`, runs one command, returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = realIo()): Promise<number> {
-  keepYoungGenerationSmall();
   let flags: GlobalFlags | undefined;
   const { program, result } = buildProgram(io, async (f, runner) => {
     flags = f;

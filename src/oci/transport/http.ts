@@ -113,26 +113,29 @@ async function sendOnce(req: HttpRequest, wire: Wire, timeoutMs: number): Promis
   const source = res.body;
   if (source === null) return res;
   const reader = source.getReader();
-  const guarded = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      timer = setTimeout(() => {
-        ctl.abort();
-      }, timeoutMs);
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (err) {
-        controller.error(networkError(err, req, ctl.signal.aborted, timeoutMs));
-      } finally {
+  const guarded = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        timer = setTimeout(() => {
+          ctl.abort();
+        }, timeoutMs);
+        try {
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (err) {
+          controller.error(networkError(err, req, ctl.signal.aborted, timeoutMs));
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      async cancel(reason) {
         clearTimeout(timer);
-      }
+        await reader.cancel(reason).catch(() => undefined);
+      },
     },
-    async cancel(reason) {
-      clearTimeout(timer);
-      await reader.cancel(reason).catch(() => undefined);
-    },
-  });
+    { highWaterMark: 0 }, // pull on demand only: no chunk waits here (see node-wire.ts)
+  );
   return { ...res, body: guarded };
 }
 

@@ -67,48 +67,53 @@ function headersOf(res: IncomingMessage): ResponseHeaders {
 }
 
 /**
- * The response as a web stream with backpressure (one chunk queued: the socket pauses until it is read). A
+ * The response as a web stream with backpressure (the socket pauses until a chunk is read). A
  * connection that closes before the body is complete errors the stream (Node reports `aborted`).
  */
 function bodyOf(res: IncomingMessage, signal: AbortSignal): ReadableStream<Uint8Array> {
   let settled = false;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const fail = (err: unknown) => {
-        if (settled) return;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const fail = (err: unknown) => {
+          if (settled) return;
+          settled = true;
+          controller.error(signal.aborted ? (signal.reason as Error) : err);
+        };
+        res.on("data", (chunk: Buffer) => {
+          if (settled) return;
+          controller.enqueue(chunk);
+          if ((controller.desiredSize ?? 0) <= 0) res.pause();
+        });
+        res.on("end", () => {
+          if (settled) return;
+          settled = true;
+          controller.close();
+        });
+        res.on("error", fail);
+        res.on("close", () => {
+          fail(new Error("connection closed before the response body was complete"));
+        });
+        signal.addEventListener(
+          "abort",
+          () => {
+            res.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+          },
+          { once: true },
+        );
+      },
+      pull() {
+        res.resume();
+      },
+      cancel() {
         settled = true;
-        controller.error(signal.aborted ? (signal.reason as Error) : err);
-      };
-      res.on("data", (chunk: Buffer) => {
-        if (settled) return;
-        controller.enqueue(chunk);
-        if ((controller.desiredSize ?? 0) <= 0) res.pause();
-      });
-      res.on("end", () => {
-        if (settled) return;
-        settled = true;
-        controller.close();
-      });
-      res.on("error", fail);
-      res.on("close", () => {
-        fail(new Error("connection closed before the response body was complete"));
-      });
-      signal.addEventListener(
-        "abort",
-        () => {
-          res.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-        },
-        { once: true },
-      );
+        res.destroy();
+      },
     },
-    pull() {
-      res.resume();
-    },
-    cancel() {
-      settled = true;
-      res.destroy();
-    },
-  });
+    // Nothing queued ahead of the reader: a chunk waiting in a queue while the young generation is scavenged is
+    // promoted and then lives until a full collection (50 MiB pull 89 -> 81 MB peak with the same below).
+    { highWaterMark: 0 },
+  );
 }
 
 /** Writes the request body, waiting for the socket to drain between stream chunks, and ends the request. */
