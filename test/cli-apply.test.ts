@@ -158,6 +158,12 @@ suite("ocisync apply / diff (processes, real kube-apiserver)", () => {
       assert.equal(diff.stderr, `error: ${bad}: document 1: metadata.name is missing [INVALID_OBJECT]\n`);
       const unreachable = await ocisync(["diff", "-f", dir, "--kubeconfig", join(dir, "missing-kubeconfig")]);
       assert.equal(unreachable.code, 2);
+      const piped = await ocisync(["diff", "-f", "-", ...kc], { input: "apiVersion: v1\nkind: ConfigMap\n" });
+      assert.equal(piped.code, 2);
+      assert.equal(piped.stderr, "error: <stdin>: document 1: metadata.name is missing [INVALID_OBJECT]\n");
+      const twice = await ocisync(["apply", "-f", "-", "-f", "-", ...kc], { input: namespaceYaml });
+      assert.equal(twice.code, 2);
+      assert.equal(twice.stderr, "error: -f - (standard input) can be given only once [INVALID_ARGUMENT]\n");
       await rm(bad);
     },
   );

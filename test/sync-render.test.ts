@@ -63,6 +63,44 @@ test(
   },
 );
 
+test(
+  "sync -f - reads the same manifests from standard input and renders the same objects",
+  { timeout: PEER_BUILD_TIMEOUT_MS },
+  async () => {
+    const fromFile = await mkdtemp(join(tmpdir(), "ocisync-render-file-"));
+    const fromStdin = await mkdtemp(join(tmpdir(), "ocisync-render-stdin-"));
+    try {
+      const env = { OCISYNC_KUSTOMIZE: await peerPath("kustomize") };
+      const byFile = await ocisync(
+        ["sync", "-f", "examples/platform", "--mirror", MIRROR, "--render-to", fromFile],
+        { env, cwd: ROOT },
+      );
+      assert.equal(byFile.code, 0, byFile.stderr);
+      const piped = await ocisync(["sync", "-f", "-", "--mirror", MIRROR, "--render-to", fromStdin], {
+        env,
+        cwd: ROOT,
+        input: await readFile(join(ROOT, "examples/platform/hello-app.yaml"), "utf8"),
+      });
+      assert.equal(piped.code, 0, piped.stderr);
+      assert.equal(piped.stdout.replaceAll(fromStdin, "OUT"), byFile.stdout.replaceAll(fromFile, "OUT"));
+      const rendered = join("hello", "hello-app.yaml");
+      assert.equal(
+        await readFile(join(fromStdin, rendered), "utf8"),
+        await readFile(join(fromFile, rendered), "utf8"),
+      );
+    } finally {
+      await rm(fromFile, { recursive: true, force: true });
+      await rm(fromStdin, { recursive: true, force: true });
+    }
+  },
+);
+
+test("sync -f - given twice is a usage error", async () => {
+  const twice = await ocisync(["sync", "-f", "-", "-f", "-", "--render-to", "x"], { input: "" });
+  assert.equal(twice.code, 2);
+  assert.match(twice.stderr, /-f - \(standard input\) can be given only once \[INVALID_ARGUMENT\]/);
+});
+
 test("sync without -f, or with both --render-to and --kubeconfig, is a usage error", async () => {
   assert.equal((await ocisync(["sync", "--render-to", "x"])).code, 2);
   const both = await ocisync(["sync", "-f", "examples/platform", "--render-to", "x", "--kubeconfig", "k"], {

@@ -43,6 +43,7 @@ export type { ApplyCallOptions, CallOptions, JsonPatchOp, KubePort, ResourceMapp
 export { defaultTakeOverManagers, mergeFieldsV1, takeOverPatch } from "./managed-fields.ts";
 export type { FieldManagerRef } from "./managed-fields.ts";
 export { parseManifests, readManifests } from "./manifests.ts";
+export type { ReadManifestsOptions } from "./manifests.ts";
 export { maskSecrets } from "./mask.ts";
 export { normalizeObject, withMetadata } from "./normalize.ts";
 export { gvkOf, nameOf, namespaceOf, refOf, subjectOf } from "./object.ts";

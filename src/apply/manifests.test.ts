@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ApplyError } from "./errors.ts";
-import { parseManifests, readManifests } from "./manifests.ts";
+import { MAX_MANIFEST_BYTES, parseManifests, readManifests } from "./manifests.ts";
 
 const cases = [
   {
@@ -78,4 +78,39 @@ test("readManifests reads files and directories (YAML and JSON, sorted by name)"
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("readManifests reads `-` from the stdin provider, named <stdin>, once, within the cap", async () => {
+  const doc = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: piped}\n";
+  let asked: number | undefined;
+  const got = await readManifests(["-"], {
+    stdin: (max) => {
+      asked = max;
+      return Promise.resolve(doc);
+    },
+  });
+  assert.deepEqual(
+    got.map((o) => (o["metadata"] as { name: string }).name),
+    ["piped"],
+  );
+  assert.equal(asked, MAX_MANIFEST_BYTES);
+  const failed = (message: string) => (e: unknown) =>
+    e instanceof ApplyError && e.code === "MANIFEST_READ_FAILED" && e.message === message;
+  await assert.rejects(readManifests(["-"]), failed("<stdin>: standard input (-f -) is not available here"));
+  await assert.rejects(
+    readManifests(["-", "-"], { stdin: () => Promise.resolve(doc) }),
+    failed("<stdin>: standard input (-f -) can be read only once"),
+  );
+  await assert.rejects(
+    readManifests(["-"], { stdin: () => Promise.reject(new Error("input is larger than 5 bytes")) }),
+    failed("<stdin>: input is larger than 5 bytes"),
+  );
+  await assert.rejects(
+    readManifests(["-"], { stdin: (max) => Promise.resolve("#".repeat(max + 1)) }),
+    failed(`<stdin>: larger than ${MAX_MANIFEST_BYTES} bytes`),
+  );
+  await assert.rejects(
+    readManifests(["-"], { stdin: () => Promise.resolve("kind: ConfigMap\n") }),
+    (e: unknown) => e instanceof ApplyError && e.message.startsWith("<stdin>: document 1: "),
+  );
 });

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reading `-f` arguments: YAML/JSON files, or directories of them (not recursive, like `kubectl apply -f DIR`),
-// as multi-document YAML; `kind: List` objects are expanded.
+// or `-` for standard input, as multi-document YAML; `kind: List` objects are expanded.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { Composer, Parser } from "yaml";
@@ -54,10 +54,45 @@ async function filesOf(path: string): Promise<string[]> {
   return names.map((n) => join(path, n));
 }
 
-/** Reads every object of the given files and directories, in argument then file-name order. */
-export async function readManifests(paths: readonly string[]): Promise<Unstructured[]> {
+/** The `-f` argument that stands for standard input, and the name errors give it. */
+const STDIN_PATH = "-";
+const STDIN_SOURCE = "<stdin>";
+
+/** Options of {@link readManifests}. */
+export interface ReadManifestsOptions {
+  /**
+   * Reads standard input for a `-` path. It is given the largest size accepted and should fail once more than
+   * that has arrived rather than buffer it all. Without it, `-` is an error.
+   */
+  readonly stdin?: (maxBytes: number) => Promise<string>;
+}
+
+async function readStdin(opts: ReadManifestsOptions): Promise<string> {
+  if (opts.stdin === undefined) throw readFailed(STDIN_SOURCE, "standard input (-f -) is not available here");
+  const text = await opts.stdin(MAX_MANIFEST_BYTES).catch((e: unknown) => {
+    throw readFailed(STDIN_SOURCE, e instanceof Error ? e.message : String(e), e);
+  });
+  if (Buffer.byteLength(text, "utf8") > MAX_MANIFEST_BYTES)
+    throw readFailed(STDIN_SOURCE, `larger than ${MAX_MANIFEST_BYTES} bytes`);
+  return text;
+}
+
+/**
+ * Reads every object of the given files and directories, in argument then file-name order; `-` reads standard
+ * input through `opts.stdin` (at most once).
+ */
+export async function readManifests(
+  paths: readonly string[],
+  opts: ReadManifestsOptions = {},
+): Promise<Unstructured[]> {
+  if (paths.filter((p) => p === STDIN_PATH).length > 1)
+    throw readFailed(STDIN_SOURCE, "standard input (-f -) can be read only once");
   const out: Unstructured[] = [];
   for (const p of paths) {
+    if (p === STDIN_PATH) {
+      out.push(...parseManifests(await readStdin(opts), STDIN_SOURCE));
+      continue;
+    }
     for (const file of await filesOf(p)) {
       const st = await stat(file);
       if (st.size > MAX_MANIFEST_BYTES) throw readFailed(file, `larger than ${MAX_MANIFEST_BYTES} bytes`);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { Readable } from "node:stream";
 import type { Logger } from "../core/index.ts";
 
 /** What a command may touch of the outside world; `main.ts` builds the real one, tests a recording one. */
@@ -8,6 +9,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly homedir: string;
+  /** Standard input, read for `-f -`; without it `-f -` is an error. */
+  readonly stdin?: Readable;
 }
 
 /** Output formats every command supports (`-o`). */

@@ -28,6 +28,10 @@ function realIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     homedir: homedir(),
+    // A getter: `process.stdin` opens the stream on first use, which only `-f -` needs.
+    get stdin() {
+      return process.stdin;
+    },
   };
 }
 

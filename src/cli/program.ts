@@ -414,7 +414,12 @@ export function buildProgram(
     program
       .command(name)
       .description(description)
-      .option("-f, --file <path>", "manifest file or directory of YAML/JSON; repeatable", collect, [])
+      .option(
+        "-f, --file <path>",
+        "manifest file or directory of YAML/JSON, or - for standard input; repeatable",
+        collect,
+        [],
+      )
       .option("--kubeconfig <file>", "kubeconfig (default $KUBECONFIG, else ~/.kube/config)")
       .option("--context <name>", "kubeconfig context (default: the current one)")
       .option("-n, --namespace <ns>", "namespace for objects without one, and of the --inventory Secret")
@@ -450,7 +455,7 @@ export function buildProgram(
     )
     .option(
       "-f, --file <path>",
-      "Flux OCIRepository/Kustomization manifests (and their Secrets); repeatable",
+      "Flux OCIRepository/Kustomization manifests (and their Secrets), or - for standard input; repeatable",
       collect,
       [],
     )

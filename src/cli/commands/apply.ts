@@ -17,6 +17,7 @@ import {
   type Unstructured,
 } from "../../apply/index.ts";
 import { printJson, type CommandContext } from "../io.ts";
+import { stdinOption } from "../stdin.ts";
 
 /** Flags shared by `apply` and `diff`. */
 export interface KubeFlags {
@@ -66,7 +67,7 @@ export async function openSession(ctx: CommandContext, flags: KubeFlags): Promis
       message: "--prune needs --inventory NAME (the ApplySet that records what was applied)",
     });
   }
-  const objects = await readManifests(flags.file);
+  const objects = await readManifests(flags.file, stdinOption(ctx.io, flags.file));
   const k = await kubeClientFromKubeconfig({
     kubeconfigPath: kubeconfigPath(ctx, flags.kubeconfig),
     ...(flags.context === undefined ? {} : { context: flags.context }),

@@ -9,6 +9,7 @@ import { OciClient, parseTarget, type Target } from "../../oci/index.ts";
 import { loadTrustedRoot, type TrustedRoot } from "../../verify/index.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { printJson, type CommandContext } from "../io.ts";
+import { stdinOption } from "../stdin.ts";
 import { kubeconfigPath } from "./apply.ts";
 import { childEnv } from "./build.ts";
 
@@ -54,7 +55,11 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CommandContext): Pro
       message: "give either --render-to or --kubeconfig/--context, not both",
     });
   }
-  const bundle = await loadBundle(flags.file, flags.namespace ?? "flux-system");
+  const bundle = await loadBundle(
+    flags.file,
+    flags.namespace ?? "flux-system",
+    stdinOption(ctx.io, flags.file),
+  );
   for (const i of bundle.ignored)
     ctx.io.stderr.write(`note: not a Flux source or Kustomization, ignored: ${i}\n`);
   const workDir = await mkdtemp(join(tmpdir(), "ocisync-sync-"));

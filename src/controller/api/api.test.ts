@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { orderByDependencies } from "../sync/order.ts";
-import { SpecError, loadBundle, parseKustomization, parseOCIRepository } from "./index.ts";
+import { SpecError, loadBundle, manifestFiles, parseKustomization, parseOCIRepository } from "./index.ts";
 
 const repo = (
   spec: Record<string, unknown>,
@@ -168,4 +168,42 @@ test("loadBundle reads files and directories, decodes Secrets, reports other kin
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("loadBundle reads `-` from the stdin provider, named <stdin>, once, within the cap", async () => {
+  const text =
+    "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: app}\nspec: {interval: 5m, url: 'oci://r.example/app'}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: tenant}\n";
+  let asked = 0;
+  const b = await loadBundle(["-"], "flux-system", {
+    stdin: (max) => {
+      asked = max;
+      return Promise.resolve(text);
+    },
+  });
+  assert.equal(b.repositories.get("flux-system/app")?.spec.url, "oci://r.example/app");
+  assert.deepEqual(b.ignored, ["Namespace flux-system/tenant (<stdin>)"]);
+  assert.equal(asked, 8 * 1024 * 1024);
+  assert.deepEqual(await manifestFiles(["-"], { stdin: () => Promise.resolve("") }), ["-"]);
+  const failed = (message: string) => (e: unknown) =>
+    e instanceof SpecError && e.code === "MANIFEST_READ_FAILED" && e.message === message;
+  await assert.rejects(
+    loadBundle(["-"], "x"),
+    failed("<stdin>: standard input (-f -) is not available here"),
+  );
+  await assert.rejects(
+    loadBundle(["-", "-"], "x", { stdin: () => Promise.resolve(text) }),
+    failed("<stdin>: standard input (-f -) can be read only once"),
+  );
+  await assert.rejects(
+    loadBundle(["-"], "x", { stdin: () => Promise.reject(new Error("input is larger than 5 bytes")) }),
+    failed("<stdin>: input is larger than 5 bytes"),
+  );
+  await assert.rejects(
+    loadBundle(["-"], "x", { stdin: (max) => Promise.resolve("#".repeat(max + 1)) }),
+    failed(`<stdin> is larger than ${8 * 1024 * 1024} bytes`),
+  );
+  await assert.rejects(
+    loadBundle(["-"], "x", { stdin: () => Promise.resolve("a: [unclosed") }),
+    (e: unknown) => e instanceof SpecError && e.message.startsWith("<stdin>: "),
+  );
 });

@@ -19,4 +19,4 @@ export type {
   SourceReference,
 } from "./kustomization.ts";
 export { loadBundle, manifestFiles } from "./load.ts";
-export type { DataObject, FluxBundle } from "./load.ts";
+export type { DataObject, FluxBundle, LoadOptions } from "./load.ts";

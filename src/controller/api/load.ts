@@ -27,14 +27,43 @@ export interface FluxBundle {
   readonly ignored: readonly string[];
 }
 
+/** Largest manifest file (or standard input) read. */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
-/** Files named by `-f`: a file as is; a directory's `*.yaml`/`*.yml` files, recursively, sorted. */
-export async function manifestFiles(paths: readonly string[]): Promise<string[]> {
+/** The `-f` argument that stands for standard input, and the name messages give it. */
+const STDIN_PATH = "-";
+const STDIN_SOURCE = "<stdin>";
+
+/** Options of {@link loadBundle} and {@link manifestFiles}. */
+export interface LoadOptions {
+  /**
+   * Reads standard input for a `-` path. It is given the largest size accepted and should fail once more than
+   * that has arrived rather than buffer it all. Without it, `-` is an error.
+   */
+  readonly stdin?: (maxBytes: number) => Promise<string>;
+}
+
+function readFailed(message: string, cause?: unknown): SpecError {
+  return new SpecError({ code: "MANIFEST_READ_FAILED", message, cause });
+}
+
+/**
+ * Files named by `-f`: a file as is; a directory's `*.yaml`/`*.yml` files, recursively, sorted; `-` (standard
+ * input) as is, when `opts.stdin` is given, at most once.
+ */
+export async function manifestFiles(paths: readonly string[], opts: LoadOptions = {}): Promise<string[]> {
+  if (paths.includes(STDIN_PATH) && opts.stdin === undefined)
+    throw readFailed(`${STDIN_SOURCE}: standard input (-f -) is not available here`);
+  if (paths.filter((p) => p === STDIN_PATH).length > 1)
+    throw readFailed(`${STDIN_SOURCE}: standard input (-f -) can be read only once`);
   const out: string[] = [];
   for (const p of paths) {
+    if (p === STDIN_PATH) {
+      out.push(p);
+      continue;
+    }
     const info = await stat(p).catch((err: unknown) => {
-      throw new SpecError({ code: "MANIFEST_READ_FAILED", message: `cannot read ${p}`, cause: err });
+      throw readFailed(`cannot read ${p}`, err);
     });
     if (!info.isDirectory()) {
       out.push(p);
@@ -49,15 +78,21 @@ export async function manifestFiles(paths: readonly string[]): Promise<string[]>
   return out;
 }
 
-/** Reads Flux objects, Secrets and ConfigMaps from files and directories; objects without a namespace get `defaultNamespace`. */
-export async function loadBundle(paths: readonly string[], defaultNamespace: string): Promise<FluxBundle> {
+/** Reads Flux objects, Secrets and ConfigMaps from files, directories and `-` (standard input, through `opts.stdin`); objects without a namespace get `defaultNamespace`. */
+export async function loadBundle(
+  paths: readonly string[],
+  defaultNamespace: string,
+  opts: LoadOptions = {},
+): Promise<FluxBundle> {
   const repositories = new Map<string, OCIRepository>();
   const kustomizations: Kustomization[] = [];
   const secrets = new Map<string, DataObject>();
   const configMaps = new Map<string, DataObject>();
   const ignored: string[] = [];
-  for (const file of await manifestFiles(paths)) {
-    for (const obj of await readDocuments(file)) {
+  for (const path of await manifestFiles(paths, opts)) {
+    const file = path === STDIN_PATH ? STDIN_SOURCE : path;
+    const text = path === STDIN_PATH ? await readStdin(opts) : await readFileText(path);
+    for (const obj of parseDocuments(text, file)) {
       const kind = obj.kind;
       if (kind === "OCIRepository") {
         const r = parseOCIRepository(obj, defaultNamespace);
@@ -81,27 +116,31 @@ export async function loadBundle(paths: readonly string[], defaultNamespace: str
   return { repositories, kustomizations, secrets, configMaps, ignored };
 }
 
-async function readDocuments(file: string): Promise<Record<string, unknown>[]> {
+async function readStdin(opts: LoadOptions): Promise<string> {
+  if (opts.stdin === undefined)
+    throw readFailed(`${STDIN_SOURCE}: standard input (-f -) is not available here`);
+  const text = await opts.stdin(MAX_FILE_BYTES).catch((e: unknown) => {
+    throw readFailed(`${STDIN_SOURCE}: ${e instanceof Error ? e.message : String(e)}`, e);
+  });
+  if (Buffer.byteLength(text, "utf8") > MAX_FILE_BYTES)
+    throw readFailed(`${STDIN_SOURCE} is larger than ${MAX_FILE_BYTES} bytes`);
+  return text;
+}
+
+async function readFileText(file: string): Promise<string> {
   const info = await stat(file);
-  if (info.size > MAX_FILE_BYTES) {
-    throw new SpecError({
-      code: "MANIFEST_READ_FAILED",
-      message: `${file} is larger than ${MAX_FILE_BYTES} bytes`,
-    });
-  }
-  const docs = parseAllDocuments(await readFile(file, "utf8"));
+  if (info.size > MAX_FILE_BYTES) throw readFailed(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
+  return readFile(file, "utf8");
+}
+
+function parseDocuments(text: string, file: string): Record<string, unknown>[] {
+  const docs = parseAllDocuments(text);
   const out: Record<string, unknown>[] = [];
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    if (doc.errors.length > 0) {
-      throw new SpecError({
-        code: "MANIFEST_READ_FAILED",
-        message: `${file}: ${doc.errors[0]?.message ?? "invalid YAML"}`,
-      });
-    }
+    if (doc.errors.length > 0) throw readFailed(`${file}: ${doc.errors[0]?.message ?? "invalid YAML"}`);
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
-    if (!isRecord(value))
-      throw new SpecError({ code: "MANIFEST_READ_FAILED", message: `${file}: a document is not an object` });
+    if (!isRecord(value)) throw readFailed(`${file}: a document is not an object`);
     out.push(value);
   }
   return out;
