@@ -5,8 +5,8 @@ import { ConfigError } from "../core/index.ts";
 import type { CliIo } from "./io.ts";
 
 /**
- * Reads a stream as UTF-8 text, failing as soon as more than `maxBytes` have arrived: reading stops there (the
- * stream is destroyed), and no more than `maxBytes` are ever kept.
+ * Reads a stream as UTF-8 text, failing as soon as more than `maxBytes` have arrived: reading stops at the chunk
+ * that crosses the cap (the stream is destroyed), so at most one chunk past it is read and at most `maxBytes` kept.
  */
 export async function readCapped(stream: Readable, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
