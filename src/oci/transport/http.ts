@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { OciError } from "../errors.ts";
-import { nodeWire, type ResponseHeaders, type Wire } from "./node-wire.ts";
+import { nodeWire, type Wire, type WireResponse } from "./node-wire.ts";
 import { redactUrl } from "./redact.ts";
 
 /** A request as the transport sends it. Bodies that are streams cannot be replayed (no retry, no auth retry). */
@@ -13,13 +13,7 @@ export interface HttpRequest {
 }
 
 /** A response; `body` is guarded by an idle timeout and must be consumed or cancelled. */
-export interface HttpResponse {
-  readonly status: number;
-  readonly headers: ResponseHeaders;
-  readonly body: ReadableStream<Uint8Array> | null;
-  /** The URL that answered, after redirects. */
-  readonly url: string;
-}
+export type HttpResponse = WireResponse;
 
 /** Anything with the shape of global `fetch`, to send registry requests through instead of `node:http`. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;

@@ -27,6 +27,7 @@ export interface WireResponse {
   readonly status: number;
   readonly headers: ResponseHeaders;
   readonly body: ReadableStream<Uint8Array> | null;
+  /** The URL that answered. */
   readonly url: string;
 }
 
