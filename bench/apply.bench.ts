@@ -214,7 +214,9 @@ try {
       again[t]?.runs.push(unchanged);
     }
   }
-  console.log("ocisync runs compiled by tsc (as the published dist/); kubectl is the pinned peer build");
+  console.log(
+    "ocisync runs compiled by tsc through the shipped launcher (as the published package); kubectl is the pinned peer build",
+  );
   print(`first apply of ${count} objects (a new namespace each run)`, first);
   print(`unchanged re-apply of ${count} objects`, again);
 } finally {
