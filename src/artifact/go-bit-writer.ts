@@ -246,23 +246,68 @@ export class BitWriter {
     this.writeTokens(tokens, count, lit, off);
   }
 
+  /**
+   * The hot loop of every block: the bit buffer and output position live in locals, and whole bytes go straight
+   * into the chunk (room for a token's worst case, 6 bytes, is made before each token).
+   */
   private writeTokens(tokens: Uint32Array, count: number, lit: HuffmanEncoder, off: HuffmanEncoder): void {
+    const litCodes = lit.codes;
+    const litLens = lit.lens;
+    const offCodes = off.codes;
+    const offLens = off.lens;
+    let bits = this.bits;
+    let nbits = this.nbits;
+    let buf = this.buf;
+    let n = this.n;
     for (let i = 0; i < count; i++) {
+      if (n > buf.length - 8) {
+        this.n = n;
+        this.drain();
+        buf = this.buf;
+        n = 0;
+      }
       const t = tokens[i] ?? 0;
       if (t < MATCH_TYPE) {
-        this.writeBits(lit.codes[t] ?? 0, lit.lens[t] ?? 0);
-        continue;
+        bits |= (litCodes[t] ?? 0) << nbits;
+        nbits += litLens[t] ?? 0;
+      } else {
+        const length = (t - MATCH_TYPE) >>> LENGTH_SHIFT;
+        const lc = LENGTH_CODES[length] ?? 0;
+        bits |= (litCodes[lc + LENGTH_CODES_START] ?? 0) << nbits;
+        nbits += litLens[lc + LENGTH_CODES_START] ?? 0;
+        const lx = LENGTH_EXTRA_BITS[lc] ?? 0;
+        if (lx > 0) {
+          bits |= (length - (LENGTH_BASE[lc] ?? 0)) << nbits;
+          nbits += lx;
+        }
+        while (nbits >= 8) {
+          buf[n++] = bits & 0xff;
+          bits >>>= 8;
+          nbits -= 8;
+        }
+        const offset = t & OFFSET_MASK;
+        const oc = offsetCode(offset);
+        bits |= (offCodes[oc] ?? 0) << nbits;
+        nbits += offLens[oc] ?? 0;
+        const ox = OFFSET_EXTRA_BITS[oc] ?? 0;
+        if (ox > 0) {
+          while (nbits >= 8) {
+            buf[n++] = bits & 0xff;
+            bits >>>= 8;
+            nbits -= 8;
+          }
+          bits |= (offset - (OFFSET_BASE[oc] ?? 0)) << nbits;
+          nbits += ox;
+        }
       }
-      const length = (t - MATCH_TYPE) >>> LENGTH_SHIFT;
-      const lc = LENGTH_CODES[length] ?? 0;
-      this.writeBits(lit.codes[lc + LENGTH_CODES_START] ?? 0, lit.lens[lc + LENGTH_CODES_START] ?? 0);
-      const lx = LENGTH_EXTRA_BITS[lc] ?? 0;
-      if (lx > 0) this.writeBits(length - (LENGTH_BASE[lc] ?? 0), lx);
-      const offset = t & OFFSET_MASK;
-      const oc = offsetCode(offset);
-      this.writeBits(off.codes[oc] ?? 0, off.lens[oc] ?? 0);
-      const ox = OFFSET_EXTRA_BITS[oc] ?? 0;
-      if (ox > 0) this.writeBits(offset - (OFFSET_BASE[oc] ?? 0), ox);
+      while (nbits >= 8) {
+        buf[n++] = bits & 0xff;
+        bits >>>= 8;
+        nbits -= 8;
+      }
     }
+    this.bits = bits;
+    this.nbits = nbits;
+    this.n = n;
   }
 }

@@ -27,9 +27,11 @@ const LAZY = 16;
 const NICE = 128;
 const CHAIN = 128;
 
+const HASH_MUL = 0x1e35a7bd;
+
 function hash4(w: Uint8Array, i: number): number {
   const x = (w[i + 3] ?? 0) | ((w[i + 2] ?? 0) << 8) | ((w[i + 1] ?? 0) << 16) | ((w[i] ?? 0) << 24) | 0;
-  return Math.imul(x, 0x1e35a7bd) >>> (32 - HASH_BITS);
+  return Math.imul(x, HASH_MUL) >>> (32 - HASH_BITS);
 }
 
 /** Go's `compressor` at level 6 (`fillDeflate` + `deflate`), streaming. */
@@ -199,9 +201,12 @@ export class GoDeflater {
         tokens[this.ntokens++] = MATCH_TYPE + ((prevLength - BASE_MATCH) << LENGTH_SHIFT) + (prevOffset - 1);
         const newIndex = index + prevLength - 1;
         let i = index + 1;
+        // The same hash4 as Go computes at each position, rolled forward one byte at a time.
+        let x = ((win[i] ?? 0) << 16) | ((win[i + 1] ?? 0) << 8) | (win[i + 2] ?? 0);
         for (; i < newIndex; i++) {
+          x = (x << 8) | (win[i + 3] ?? 0);
           if (i < maxInsertIndex) {
-            const h = hash4(win, i) & HASH_MASK;
+            const h = (Math.imul(x, HASH_MUL) >>> (32 - HASH_BITS)) & HASH_MASK;
             hashPrev[i & WINDOW_MASK] = hashHead[h] ?? 0;
             hashHead[h] = i + hashOffset;
           }
