@@ -234,7 +234,15 @@ export class GoDeflater {
 }
 
 /** Go's gzip header with no name, mtime 0, default level (XFL 0), OS 255. */
-const GO_GZIP_HEADER = Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+export const GO_GZIP_HEADER = Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+
+/** The gzip trailer: CRC-32 and size (mod 2^32) of the uncompressed bytes, little-endian. */
+export function goGzipTrailer(crc: number, size: number): Buffer {
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE(size >>> 0, 4);
+  return trailer;
+}
 
 /** A Transform that gzips exactly as Go's `gzip.NewWriter` at the default level. */
 export function goGzipStream(): Transform {
@@ -256,10 +264,7 @@ export function goGzipStream(): Transform {
     flush(cb: TransformCallback) {
       if (!started) this.push(Buffer.from(GO_GZIP_HEADER));
       for (const out of d.close()) this.push(out);
-      const trailer = Buffer.alloc(8);
-      trailer.writeUInt32LE(crc >>> 0, 0);
-      trailer.writeUInt32LE(size, 4);
-      this.push(trailer);
+      this.push(goGzipTrailer(crc, size));
       cb();
     },
   });
@@ -268,8 +273,10 @@ export function goGzipStream(): Transform {
 /** gzip of `data` as Go writes it (for tests and small inputs). */
 export function goGzip(data: Uint8Array): Buffer {
   const d = new GoDeflater();
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc32(data) >>> 0, 0);
-  trailer.writeUInt32LE(data.length >>> 0, 4);
-  return Buffer.concat([GO_GZIP_HEADER, ...d.write(data), ...d.close(), trailer]);
+  return Buffer.concat([
+    GO_GZIP_HEADER,
+    ...d.write(data),
+    ...d.close(),
+    goGzipTrailer(crc32(data), data.length),
+  ]);
 }

@@ -5,9 +5,10 @@ import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { createGunzip } from "node:zlib";
+import { createGunzip, gunzipSync } from "node:zlib";
 import tar from "tar-stream";
 import { sha256Of } from "../core/index.ts";
+import { goGzip } from "./go-deflate.ts";
 import { packDirectory, type PackOptions } from "./pack.ts";
 import { encodeHeader } from "./tar-header.ts";
 
@@ -213,5 +214,34 @@ describe("encodeHeader (Go archive/tar bytes)", () => {
         assert.ok(b.subarray(512).toString("utf8").startsWith(c.pax), b.subarray(512, 600).toString());
       }
     });
+  }
+});
+
+test("a layer big enough for the worker thread is byte for byte what the single-thread encoder writes", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "ocisync-pack-worker-"));
+  try {
+    // 6 MiB over 24 files of text-like bytes: above the worker threshold, many 1 MiB tar chunks in flight.
+    let s = 7;
+    for (let f = 0; f < 24; f++) {
+      const b = Buffer.alloc(256 * 1024);
+      for (let i = 0; i < b.length; i++) {
+        s = (s * 1103515245 + 12345) >>> 0;
+        b[i] = 97 + ((s >>> 16) % 20);
+      }
+      await writeFile(join(dir, `f${String(f)}.yaml`), b);
+    }
+    const layer = await packDirectory(dir);
+    try {
+      const gz = await readFile(layer.path);
+      assert.equal(sha256Of(gz), layer.digest);
+      const tarBytes = gunzipSync(gz);
+      assert.equal(sha256Of(tarBytes), layer.diffId);
+      assert.ok(tarBytes.length > 6 * 1024 * 1024);
+      assert.equal(sha256Of(goGzip(tarBytes)), layer.digest, "worker and single-thread encoders differ");
+    } finally {
+      await layer.dispose();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

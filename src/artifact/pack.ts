@@ -11,12 +11,13 @@ import { createReadStream, lstatSync, readdirSync, readFileSync } from "node:fs"
 import { chmod, copyFile, mkdir, mkdtemp, open, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { Readable, Transform, type TransformCallback } from "node:stream";
+import { Duplex, Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip, constants as zc } from "node:zlib";
 import { parseDigest, type Digest } from "../core/index.ts";
 import { ArtifactError } from "./errors.ts";
 import { goGzipStream } from "./go-deflate.ts";
+import { goGzipInWorker } from "./go-gzip-worker.ts";
 import {
   compareNames,
   loadIgnorePatterns,
@@ -73,6 +74,18 @@ interface PlannedEntry {
   readonly kind: "file" | "directory";
   readonly mode: number;
   readonly size: number;
+}
+
+/**
+ * From this much content on, the Go-identical deflater runs on a worker thread, overlapping with reading and
+ * hashing; below it, starting a thread (about 30 ms) costs more than it saves.
+ */
+const WORKER_MIN_BYTES = 4 * 1024 * 1024;
+
+function contentBytes(planned: readonly PlannedEntry[]): number {
+  let n = 0;
+  for (const e of planned) n += e.size;
+  return n;
 }
 
 /** Tar output is regrouped into chunks of about this size before gzip (fewer stream hops). */
@@ -220,7 +233,7 @@ export async function packDirectory(source: string, opts: PackOptions = {}): Pro
       hashing(tarHash),
       ...(opts.gzip === "zlib"
         ? [createGzip({ level: 6, chunkSize: 64 * 1024, flush: zc.Z_NO_FLUSH }), goGzipHeader()]
-        : [goGzipStream()]),
+        : [contentBytes(planned) >= WORKER_MIN_BYTES ? Duplex.from(goGzipInWorker) : goGzipStream()]),
       hashing(gzHash, size),
       fh.createWriteStream(),
       opts.signal === undefined ? {} : { signal: opts.signal },
