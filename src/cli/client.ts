@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { join } from "node:path";
-import { ConfigError } from "../core/index.ts";
+import { ConfigError, proxyEnvFrom, type ProxyEnv } from "../core/index.ts";
 import {
   OciClient,
   chainCredentials,
@@ -37,10 +37,19 @@ export async function credentialsFor(ctx: CommandContext, target: Target): Promi
   return chainCredentials(...providers);
 }
 
-/** A client configured from the global flags for one target. */
+/**
+ * The proxy settings registry and API-server requests use: `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (either
+ * case) from the environment, read as Go programs read them; `undefined` when no proxy is set.
+ */
+export function proxyEnvOf(ctx: CommandContext): ProxyEnv | undefined {
+  return proxyEnvFrom(ctx.io.env);
+}
+
+/** A client configured from the global flags and the proxy environment for one target. */
 export async function clientFor(ctx: CommandContext, target: Target): Promise<OciClient> {
   return new OciClient({
     plainHttp: ctx.flags.plainHttp,
+    proxyEnv: proxyEnvOf(ctx),
     credentials: await credentialsFor(ctx, target),
     logger: ctx.logger,
     userAgent: "ocisync/0.1",

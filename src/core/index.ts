@@ -37,3 +37,5 @@ export {
 export type { Gvk, ObjectRef, Unstructured } from "./unstructured.ts";
 export { BadPatternError, goPathMatch } from "./go-path-match.ts";
 export { nodeHttp, nodeHttps } from "./node-http.ts";
+export { proxyEnvFrom } from "./proxy-env.ts";
+export type { ProxyEnv } from "./proxy-env.ts";

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { nodeHttp, nodeHttps, SYSTEM_CLOCK, type Clock } from "../../core/index.ts";
+import { nodeHttp, nodeHttps, SYSTEM_CLOCK, type Clock, type ProxyEnv } from "../../core/index.ts";
 import { ApplyError } from "../errors.ts";
 import { formatApiVersion, isRecord, type Gvk, type Unstructured } from "../object.ts";
 import { Discovery } from "./discovery.ts";
@@ -227,10 +227,19 @@ export async function kubeClientFromKubeconfig(opts: {
   readonly kubeconfigPath: string;
   readonly context?: string;
   readonly maxSockets?: number;
+  /**
+   * Proxy settings (`proxyEnvFrom(env)`) for the agent, through Node's built-in proxy support (`CONNECT` for an
+   * https server). The kubeconfig's `proxy-url` is not read.
+   */
+  readonly proxyEnv?: ProxyEnv | undefined;
 }): Promise<KubeconfigClient> {
   const c = await loadKubeconfig(opts.kubeconfigPath, opts.context);
   const server = new URL(c.server);
-  const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 16 };
+  const common = {
+    keepAlive: true,
+    maxSockets: opts.maxSockets ?? 16,
+    ...(opts.proxyEnv === undefined ? {} : { proxyEnv: opts.proxyEnv }),
+  };
   const agent =
     server.protocol === "http:"
       ? new (nodeHttp().Agent)(common)

@@ -16,6 +16,7 @@ import {
   type KubeClient,
   type Unstructured,
 } from "../../apply/index.ts";
+import { proxyEnvOf } from "../client.ts";
 import { printJson, type CommandContext } from "../io.ts";
 import { stdinOption } from "../stdin.ts";
 
@@ -71,6 +72,7 @@ export async function openSession(ctx: CommandContext, flags: KubeFlags): Promis
   const k = await kubeClientFromKubeconfig({
     kubeconfigPath: kubeconfigPath(ctx, flags.kubeconfig),
     ...(flags.context === undefined ? {} : { context: flags.context }),
+    proxyEnv: proxyEnvOf(ctx),
   });
   return { client: k.client, namespace: flags.namespace ?? k.namespace ?? "default", objects };
 }

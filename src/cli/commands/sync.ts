@@ -7,6 +7,7 @@ import { kubeClientFromKubeconfig } from "../../apply/index.ts";
 import { loadBundle, runSync, type AppReport, type SyncDeps } from "../../controller/index.ts";
 import { OciClient, parseTarget, type Target } from "../../oci/index.ts";
 import { loadTrustedRoot, type TrustedRoot } from "../../verify/index.ts";
+import { proxyEnvOf } from "../client.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { printJson, type CommandContext } from "../io.ts";
 import { stdinOption } from "../stdin.ts";
@@ -65,8 +66,9 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CommandContext): Pro
   const workDir = await mkdtemp(join(tmpdir(), "ocisync-sync-"));
   try {
     let root: Promise<TrustedRoot> | undefined;
+    const proxyEnv = proxyEnvOf(ctx);
     const deps: SyncDeps = {
-      client: (o) => new OciClient({ ...o, logger: ctx.logger, userAgent: "ocisync/0.1" }),
+      client: (o) => new OciClient({ ...o, proxyEnv, logger: ctx.logger, userAgent: "ocisync/0.1" }),
       mirrors: parseMirrors(flags.mirror),
       shippedRoot: () => (root ??= loadTrustedRoot(flags.trustedRoot)),
       workDir,
@@ -78,6 +80,7 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CommandContext): Pro
       const k = await kubeClientFromKubeconfig({
         kubeconfigPath: kubeconfigPath(ctx, flags.kubeconfig),
         ...(flags.context === undefined ? {} : { context: flags.context }),
+        proxyEnv,
       });
       Object.assign(deps, { kube: k.client });
     }

@@ -7,6 +7,7 @@ import {
   type Clock,
   type Limits,
   type Logger,
+  type ProxyEnv,
 } from "../../core/index.ts";
 import { Authorizer } from "../auth/authorizer.ts";
 import { parseChallenges, pickChallenge } from "../auth/challenge.ts";
@@ -32,6 +33,11 @@ export interface ClientOptions {
   /** Time to response headers, and the longest pause inside a body. */
   readonly requestTimeoutMs?: number;
   readonly fetch?: FetchLike;
+  /**
+   * Proxy settings for registry requests (`proxyEnvFrom(env)`: `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`); without
+   * them Node's global agents are used (which proxy only under `NODE_USE_ENV_PROXY=1`).
+   */
+  readonly proxyEnv?: ProxyEnv | undefined;
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly userAgent?: string;
@@ -83,6 +89,7 @@ export class RegistrySession {
     const transport: HttpTransport = (this.transport = createHttpTransport({
       ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
       ...(opts.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: opts.requestTimeoutMs }),
+      ...(opts.proxyEnv === undefined ? {} : { proxyEnv: opts.proxyEnv }),
       userAgent: opts.userAgent ?? "ocisync",
     }));
     this.auth = new Authorizer({

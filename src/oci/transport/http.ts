@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { OciError } from "../errors.ts";
-import { nodeWire, type Wire, type WireResponse } from "./node-wire.ts";
+import type { ProxyEnv } from "../../core/index.ts";
+import { createNodeWire, type Wire, type WireResponse } from "./node-wire.ts";
 import { redactUrl } from "./redact.ts";
 
 /** A request as the transport sends it. Bodies that are streams cannot be replayed (no retry, no auth retry). */
@@ -22,6 +23,11 @@ export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 export interface HttpTransportOptions {
   /** Send through this `fetch` (e.g. one with an undici proxy dispatcher); default `node:http`. */
   readonly fetch?: FetchLike;
+  /**
+   * Proxy settings (`proxyEnvFrom` of the environment) for the `node:http` wire: its own keep-alive agents with
+   * Node's proxy support instead of the global agents. Ignored with `fetch`.
+   */
+  readonly proxyEnv?: ProxyEnv | undefined;
   /** Time to response headers, and the longest pause between body chunks. */
   readonly requestTimeoutMs?: number;
   readonly userAgent?: string;
@@ -38,7 +44,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * `Authorization` is dropped whenever the origin changes (distribution-spec: blobs may 307 to storage).
  */
 export function createHttpTransport(opts: HttpTransportOptions = {}): HttpTransport {
-  const wire: Wire = opts.fetch === undefined ? nodeWire : fetchWire(opts.fetch);
+  const wire: Wire = opts.fetch === undefined ? createNodeWire(opts.proxyEnv) : fetchWire(opts.fetch);
   const timeoutMs = opts.requestTimeoutMs ?? 30_000;
   const maxRedirects = opts.maxRedirects ?? 10;
   return async (req) => {

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The default network port: one HTTP exchange over `node:http`/`node:https` and their keep-alive global agents.
+ * The default network port: one HTTP exchange over `node:http`/`node:https` and their keep-alive global agents,
+ * or agents of its own built with Node's proxy support when proxy settings are given ({@link createNodeWire}).
  * Not global `fetch`: undici compiles its WebAssembly HTTP parser on the first request, which costs every
  * registry command about 30 MB of peak memory, and its bodies go through more stream layers than the data
  * needs (docs/adr/0009-node-http-transport.md). No redirects are followed here and nothing is decompressed:
  * blob digests are over the bytes as sent.
  */
-import type { ClientRequest, IncomingMessage } from "node:http";
-import { nodeHttp, nodeHttps } from "../../core/index.ts";
+import type { Agent, ClientRequest, IncomingMessage } from "node:http";
+import { nodeHttp, nodeHttps, type ProxyEnv } from "../../core/index.ts";
 
 /** Response headers, looked up case-insensitively (the part of `Headers` the client uses). */
 export interface ResponseHeaders {
@@ -37,14 +38,44 @@ export type Wire = (url: string, req: WireRequest) => Promise<WireResponse>;
 /** Statuses that never carry a body. */
 const NO_BODY = new Set([204, 205, 304]);
 
-/** The `node:http` wire. Network failures reject with the socket's error (its `code`, e.g. `ECONNREFUSED`). */
-export const nodeWire: Wire = (url, req) => {
+/**
+ * The `node:http` wire over the global agents. Network failures reject with the socket's error (its `code`,
+ * e.g. `ECONNREFUSED`).
+ */
+export const nodeWire: Wire = (url, req) => send(url, req, undefined);
+
+/**
+ * A `node:http` wire. With `proxyEnv` it sends through one keep-alive `http.Agent` and one `https.Agent` of its
+ * own (the latter built on first use, so TLS loads only when needed) with Node's built-in proxy support:
+ * plain requests to an HTTP proxy, `CONNECT` tunnels for https, `NO_PROXY` bypasses. Without it, the global
+ * agents ({@link nodeWire}).
+ */
+export function createNodeWire(proxyEnv?: ProxyEnv): Wire {
+  if (proxyEnv === undefined) return nodeWire;
+  let http: Agent | undefined;
+  let https: Agent | undefined;
+  return (url, req) => {
+    const agent =
+      new URL(url).protocol === "http:"
+        ? (http ??= new (nodeHttp().Agent)({ keepAlive: true, proxyEnv }))
+        : (https ??= new (nodeHttps().Agent)({ keepAlive: true, proxyEnv }));
+    return send(url, req, agent);
+  };
+}
+
+function send(url: string, req: WireRequest, agent: Agent | undefined): Promise<WireResponse> {
   const target = new URL(url);
-  const send = target.protocol === "http:" ? nodeHttp().request : nodeHttps().request;
+  const request = target.protocol === "http:" ? nodeHttp().request : nodeHttps().request;
   const headers: Record<string, string> = { ...req.headers };
   if (req.body instanceof Uint8Array) headers["content-length"] = String(req.body.byteLength);
   return new Promise<WireResponse>((resolve, reject) => {
-    const r = send(target, { method: req.method, headers, signal: req.signal }, (res) => {
+    const options = {
+      method: req.method,
+      headers,
+      signal: req.signal,
+      ...(agent === undefined ? {} : { agent }),
+    };
+    const r = request(target, options, (res) => {
       const status = res.statusCode ?? 0;
       const empty = req.method === "HEAD" || NO_BODY.has(status);
       if (empty) res.resume();
@@ -55,7 +86,7 @@ export const nodeWire: Wire = (url, req) => {
       r.destroy(err instanceof Error ? err : new Error(String(err)));
     });
   });
-};
+}
 
 function headersOf(res: IncomingMessage): ResponseHeaders {
   return {
