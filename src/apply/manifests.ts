@@ -4,6 +4,13 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { Composer, Parser } from "yaml";
+import {
+  readStdinText,
+  STDIN_PATH,
+  STDIN_SOURCE,
+  stdinPathProblem,
+  type StdinReader,
+} from "../core/index.ts";
 import { ApplyError } from "./errors.ts";
 import { assertObject, isRecord, type Unstructured } from "./object.ts";
 
@@ -54,26 +61,20 @@ async function filesOf(path: string): Promise<string[]> {
   return names.map((n) => join(path, n));
 }
 
-/** The `-f` argument that stands for standard input, and the name errors give it. */
-const STDIN_PATH = "-";
-const STDIN_SOURCE = "<stdin>";
-
 /** Options of {@link readManifests}. */
 export interface ReadManifestsOptions {
   /**
    * Reads standard input for a `-` path. It is given the largest size accepted and should fail once more than
    * that has arrived rather than buffer it all. Without it, `-` is an error.
    */
-  readonly stdin?: (maxBytes: number) => Promise<string>;
+  readonly stdin?: StdinReader;
 }
 
-async function readStdin(opts: ReadManifestsOptions): Promise<string> {
-  if (opts.stdin === undefined) throw readFailed(STDIN_SOURCE, "standard input (-f -) is not available here");
-  const text = await opts.stdin(MAX_MANIFEST_BYTES).catch((e: unknown) => {
+async function readStdin(stdin: StdinReader): Promise<string> {
+  const text = await readStdinText(stdin, MAX_MANIFEST_BYTES).catch((e: unknown) => {
     throw readFailed(STDIN_SOURCE, e instanceof Error ? e.message : String(e), e);
   });
-  if (Buffer.byteLength(text, "utf8") > MAX_MANIFEST_BYTES)
-    throw readFailed(STDIN_SOURCE, `larger than ${MAX_MANIFEST_BYTES} bytes`);
+  if (text === undefined) throw readFailed(STDIN_SOURCE, `larger than ${MAX_MANIFEST_BYTES} bytes`);
   return text;
 }
 
@@ -85,12 +86,12 @@ export async function readManifests(
   paths: readonly string[],
   opts: ReadManifestsOptions = {},
 ): Promise<Unstructured[]> {
-  if (paths.filter((p) => p === STDIN_PATH).length > 1)
-    throw readFailed(STDIN_SOURCE, "standard input (-f -) can be read only once");
+  const problem = stdinPathProblem(paths, opts.stdin);
+  if (problem !== undefined) throw readFailed(STDIN_SOURCE, problem);
   const out: Unstructured[] = [];
   for (const p of paths) {
-    if (p === STDIN_PATH) {
-      out.push(...parseManifests(await readStdin(opts), STDIN_SOURCE));
+    if (p === STDIN_PATH && opts.stdin !== undefined) {
+      out.push(...parseManifests(await readStdin(opts.stdin), STDIN_SOURCE));
       continue;
     }
     for (const file of await filesOf(p)) {

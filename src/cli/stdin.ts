@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `-f -`: manifests from standard input, as kubectl reads them.
 import type { Readable } from "node:stream";
-import { ConfigError } from "../core/index.ts";
+import { ConfigError, STDIN_PATH, type StdinReader } from "../core/index.ts";
 import type { CliIo } from "./io.ts";
 
 /**
@@ -25,11 +25,8 @@ export async function readCapped(stream: Readable, maxBytes: number): Promise<st
  * The `stdin` option of the manifest readers for these `-f` values: a capped reader of `io.stdin` when `-` is
  * among them and `io` has a standard input. `-` given more than once is a usage error.
  */
-export function stdinOption(
-  io: CliIo,
-  files: readonly string[],
-): { stdin?: (maxBytes: number) => Promise<string> } {
-  const n = files.filter((f) => f === "-").length;
+export function stdinOption(io: CliIo, files: readonly string[]): { stdin?: StdinReader } {
+  const n = files.filter((f) => f === STDIN_PATH).length;
   if (n > 1)
     throw new ConfigError({
       code: "INVALID_ARGUMENT",

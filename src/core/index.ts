@@ -37,5 +37,7 @@ export {
 export type { Gvk, ObjectRef, Unstructured } from "./unstructured.ts";
 export { BadPatternError, goPathMatch } from "./go-path-match.ts";
 export { nodeHttp, nodeHttps } from "./node-http.ts";
+export { readStdinText, STDIN_PATH, STDIN_SOURCE, stdinPathProblem } from "./stdin-source.ts";
+export type { StdinReader } from "./stdin-source.ts";
 export { proxyEnvFrom } from "./proxy-env.ts";
 export type { ProxyEnv } from "./proxy-env.ts";

@@ -2,7 +2,14 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { isRecord } from "../../core/index.ts";
+import {
+  isRecord,
+  readStdinText,
+  STDIN_PATH,
+  STDIN_SOURCE,
+  stdinPathProblem,
+  type StdinReader,
+} from "../../core/index.ts";
 import { SpecError } from "./errors.ts";
 import { parseKustomization, type Kustomization } from "./kustomization.ts";
 import { parseOCIRepository, type OCIRepository } from "./oci-repository.ts";
@@ -30,17 +37,13 @@ export interface FluxBundle {
 /** Largest manifest file (or standard input) read. */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
-/** The `-f` argument that stands for standard input, and the name messages give it. */
-const STDIN_PATH = "-";
-const STDIN_SOURCE = "<stdin>";
-
 /** Options of {@link loadBundle} and {@link manifestFiles}. */
 export interface LoadOptions {
   /**
    * Reads standard input for a `-` path. It is given the largest size accepted and should fail once more than
    * that has arrived rather than buffer it all. Without it, `-` is an error.
    */
-  readonly stdin?: (maxBytes: number) => Promise<string>;
+  readonly stdin?: StdinReader;
 }
 
 function readFailed(message: string, cause?: unknown): SpecError {
@@ -52,10 +55,8 @@ function readFailed(message: string, cause?: unknown): SpecError {
  * input) as is, when `opts.stdin` is given, at most once.
  */
 export async function manifestFiles(paths: readonly string[], opts: LoadOptions = {}): Promise<string[]> {
-  if (paths.includes(STDIN_PATH) && opts.stdin === undefined)
-    throw readFailed(`${STDIN_SOURCE}: standard input (-f -) is not available here`);
-  if (paths.filter((p) => p === STDIN_PATH).length > 1)
-    throw readFailed(`${STDIN_SOURCE}: standard input (-f -) can be read only once`);
+  const problem = stdinPathProblem(paths, opts.stdin);
+  if (problem !== undefined) throw readFailed(`${STDIN_SOURCE}: ${problem}`);
   const out: string[] = [];
   for (const p of paths) {
     if (p === STDIN_PATH) {
@@ -91,7 +92,10 @@ export async function loadBundle(
   const ignored: string[] = [];
   for (const path of await manifestFiles(paths, opts)) {
     const file = path === STDIN_PATH ? STDIN_SOURCE : path;
-    const text = path === STDIN_PATH ? await readStdin(opts) : await readFileText(path);
+    const text =
+      path === STDIN_PATH && opts.stdin !== undefined
+        ? await readStdin(opts.stdin)
+        : await readFileText(path);
     for (const obj of parseDocuments(text, file)) {
       const kind = obj.kind;
       if (kind === "OCIRepository") {
@@ -116,14 +120,11 @@ export async function loadBundle(
   return { repositories, kustomizations, secrets, configMaps, ignored };
 }
 
-async function readStdin(opts: LoadOptions): Promise<string> {
-  if (opts.stdin === undefined)
-    throw readFailed(`${STDIN_SOURCE}: standard input (-f -) is not available here`);
-  const text = await opts.stdin(MAX_FILE_BYTES).catch((e: unknown) => {
+async function readStdin(stdin: StdinReader): Promise<string> {
+  const text = await readStdinText(stdin, MAX_FILE_BYTES).catch((e: unknown) => {
     throw readFailed(`${STDIN_SOURCE}: ${e instanceof Error ? e.message : String(e)}`, e);
   });
-  if (Buffer.byteLength(text, "utf8") > MAX_FILE_BYTES)
-    throw readFailed(`${STDIN_SOURCE} is larger than ${MAX_FILE_BYTES} bytes`);
+  if (text === undefined) throw readFailed(`${STDIN_SOURCE} is larger than ${MAX_FILE_BYTES} bytes`);
   return text;
 }
 
