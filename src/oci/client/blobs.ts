@@ -4,10 +4,28 @@ import { OciError } from "../errors.ts";
 import type { BlobContent, BlobPushResult } from "../repository.ts";
 import { readCapped } from "../transport/read.ts";
 import { verifyStream } from "../transport/verify-stream.ts";
-import { discard, type RegistrySession } from "./session.ts";
+import { discard, type RegistrySession, type SessionRequest } from "./session.ts";
 
 /** Upload chunk size for streamed blobs: bounded memory, each chunk replayable on retry. */
 const CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** `GET` or `HEAD /v2/<repository>/blobs/<digest>`, with pull scope. */
+function blobRequest(
+  method: "GET" | "HEAD",
+  repository: string,
+  desc: Descriptor,
+  expect: readonly number[],
+  signal: AbortSignal | undefined,
+): SessionRequest {
+  return {
+    method,
+    url: `/v2/${repository}/blobs/${desc.digest}`,
+    repository,
+    actions: "pull",
+    expect,
+    signal,
+  };
+}
 
 /** A blob as a stream checked against its descriptor while it flows (fails at the first excess byte or at the end). */
 export async function getBlob(
@@ -16,21 +34,11 @@ export async function getBlob(
   desc: Descriptor,
   signal?: AbortSignal,
 ): Promise<ReadableStream<Uint8Array>> {
-  return session.request(
-    {
-      method: "GET",
-      url: `/v2/${repository}/blobs/${desc.digest}`,
-      repository,
-      actions: "pull",
-      expect: [200],
-      signal,
-    },
-    (res) => {
-      if (res.body === null)
-        throw new OciError({ code: "REGISTRY_ERROR", message: `blob ${desc.digest} has no body` });
-      return Promise.resolve(verifyStream(res.body, desc));
-    },
-  );
+  return session.request(blobRequest("GET", repository, desc, [200], signal), (res) => {
+    if (res.body === null)
+      throw new OciError({ code: "REGISTRY_ERROR", message: `blob ${desc.digest} has no body` });
+    return Promise.resolve(verifyStream(res.body, desc));
+  });
 }
 
 /** A small blob read whole (capped) and verified; a broken transfer is retried. */
@@ -46,21 +54,11 @@ export async function getBlobBytes(
       code: "SIZE_EXCEEDED",
       message: `blob ${desc.digest} (${desc.size} bytes) is larger than its cap of ${cap} bytes`,
     });
-  return session.request(
-    {
-      method: "GET",
-      url: `/v2/${repository}/blobs/${desc.digest}`,
-      repository,
-      actions: "pull",
-      expect: [200],
-      signal,
-    },
-    async (res) => {
-      const bytes = await readCapped(res.body, Math.min(cap, desc.size), `blob ${desc.digest}`);
-      checkBytes(bytes, desc);
-      return bytes;
-    },
-  );
+  return session.request(blobRequest("GET", repository, desc, [200], signal), async (res) => {
+    const bytes = await readCapped(res.body, Math.min(cap, desc.size), `blob ${desc.digest}`);
+    checkBytes(bytes, desc);
+    return bytes;
+  });
 }
 
 /** Fails unless `bytes` are exactly what `desc` addresses. */
@@ -81,20 +79,10 @@ export async function blobExists(
   desc: Descriptor,
   signal?: AbortSignal,
 ): Promise<boolean> {
-  return session.request(
-    {
-      method: "HEAD",
-      url: `/v2/${repository}/blobs/${desc.digest}`,
-      repository,
-      actions: "pull",
-      expect: [200, 404],
-      signal,
-    },
-    async (res) => {
-      await discard(res);
-      return res.status === 200;
-    },
-  );
+  return session.request(blobRequest("HEAD", repository, desc, [200, 404], signal), async (res) => {
+    await discard(res);
+    return res.status === 200;
+  });
 }
 
 /**

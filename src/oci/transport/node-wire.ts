@@ -4,7 +4,7 @@
  * or agents of its own built with Node's proxy support when proxy settings are given ({@link createNodeWire}).
  * Not global `fetch`: undici compiles its WebAssembly HTTP parser on the first request, which costs every
  * registry command about 30 MB of peak memory, and its bodies go through more stream layers than the data
- * needs (docs/adr/0009-node-http-transport.md). No redirects are followed here and nothing is decompressed:
+ * needs (docs/adr/0007-registry-transport-on-node-http.md). No redirects are followed here and nothing is decompressed:
  * blob digests are over the bytes as sent.
  */
 import type { Agent, ClientRequest, IncomingMessage } from "node:http";
@@ -42,7 +42,7 @@ const NO_BODY = new Set([204, 205, 304]);
  * The `node:http` wire over the global agents. Network failures reject with the socket's error (its `code`,
  * e.g. `ECONNREFUSED`).
  */
-export const nodeWire: Wire = (url, req) => send(url, req, undefined);
+export const nodeWire: Wire = (url, req) => send(url, new URL(url), req, undefined);
 
 /**
  * A `node:http` wire. With `proxyEnv` it sends through one keep-alive `http.Agent` and one `https.Agent` of its
@@ -55,16 +55,16 @@ export function createNodeWire(proxyEnv?: ProxyEnv): Wire {
   let http: Agent | undefined;
   let https: Agent | undefined;
   return (url, req) => {
+    const target = new URL(url);
     const agent =
-      new URL(url).protocol === "http:"
+      target.protocol === "http:"
         ? (http ??= new (nodeHttp().Agent)({ keepAlive: true, proxyEnv }))
         : (https ??= new (nodeHttps().Agent)({ keepAlive: true, proxyEnv }));
-    return send(url, req, agent);
+    return send(url, target, req, agent);
   };
 }
 
-function send(url: string, req: WireRequest, agent: Agent | undefined): Promise<WireResponse> {
-  const target = new URL(url);
+function send(url: string, target: URL, req: WireRequest, agent: Agent | undefined): Promise<WireResponse> {
   const request = target.protocol === "http:" ? nodeHttp().request : nodeHttps().request;
   const headers: Record<string, string> = { ...req.headers };
   if (req.body instanceof Uint8Array) headers["content-length"] = String(req.body.byteLength);
